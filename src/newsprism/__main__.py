@@ -1,0 +1,3 @@
+from newsprism.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The ``newsprism`` command: a thin shell over library functions, one module per command."""

@@ -1,0 +1,132 @@
+"""Settings in one place: built-in defaults, then the config file, then environment variables.
+
+Each default carries the reason it has that value. The config file is TOML
+(``$NEWSPRISM_CONFIG`` or ``newsprism.toml`` in the user config directory); a file overrides only
+the keys it sets, and environment variables (``NEWSPRISM_<KEY>``) override the file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from newsprism.errors import InputError
+
+APP_NAME = "newsprism"
+
+
+def user_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def default_db_path() -> Path:
+    return user_data_dir() / "newsprism.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = ""
+    # Private networks are refused by default: feed URLs come from users and OPML files, and an
+    # aggregator that fetches them is a classic SSRF vector into the host's own network.
+    allow_private_networks: bool = False
+
+    # --- fetching -------------------------------------------------------------------------
+    # 20 s covers slow news sites on a bad day; beyond that a feed is better retried later.
+    http_timeout_s: float = 20.0
+    # Real feeds are < 2 MB and article pages < 5 MB; anything larger is abuse or a mistake.
+    max_feed_bytes: int = 5 * 1024 * 1024
+    max_page_bytes: int = 8 * 1024 * 1024
+    max_redirects: int = 5
+    # Politeness per host: two parallel connections and a pause between requests, as crawlers
+    # such as Scrapy's AutoThrottle default to.
+    per_host_connections: int = 2
+    per_host_delay_s: float = 1.0
+    user_agent: str = "newsprism/0.1 (+https://github.com/newsprism/newsprism)"
+    # Poll intervals: 5 min for busy wires, 1 day for dormant blogs-like feeds; failing feeds back
+    # off exponentially up to the maximum.
+    min_poll_interval_s: int = 300
+    default_poll_interval_s: int = 1800
+    max_poll_interval_s: int = 86400
+    # Hard per-page limit for trafilatura: a pathological page must not stall the pool.
+    extract_timeout_s: float = 15.0
+    extract_workers: int = 2
+    fetch_pages: bool = True
+
+    # --- clustering -----------------------------------------------------------------------
+    # A story's active window: news events rarely gather new coverage after a week.
+    cluster_window_days: float = 7.0
+
+    # --- web ------------------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = ""
+
+    # --- llm summaries (optional) ---------------------------------------------------------
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def with_db(self, db: str | None) -> Settings:
+        return replace(self, db=db) if db else self
+
+    @property
+    def db_url(self) -> str:
+        return self.db or str(default_db_path())
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _coerce(name: str, kind: type, value: Any, origin: str) -> Any:
+    try:
+        if kind is bool:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in _TRUE:
+                return True
+            if text in _FALSE:
+                return False
+            raise ValueError(value)
+        return kind(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{origin}: setting {name!r} must be {kind.__name__}, got {value!r}") from None
+
+
+def config_file_path() -> Path:
+    explicit = os.environ.get("NEWSPRISM_CONFIG")
+    if explicit:
+        return Path(explicit)
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "newsprism.toml"
+
+
+def load_settings(env: dict[str, str] | None = None, path: Path | None = None) -> Settings:
+    env = dict(os.environ) if env is None else env
+    path = path or config_file_path()
+    kinds = {f.name: f.type for f in fields(Settings) if f.name != "extra"}
+    type_map = {"str": str, "bool": bool, "int": int, "float": float}
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise InputError(f"config file {path}: {exc}") from None
+        for key, value in data.items():
+            if key in kinds:
+                values[key] = _coerce(key, type_map[str(kinds[key])], value, str(path))
+            else:
+                extra[key] = value
+    for key, kind in kinds.items():
+        env_key = f"NEWSPRISM_{key.upper()}"
+        if env_key in env:
+            values[key] = _coerce(key, type_map[str(kind)], env[env_key], env_key)
+    return Settings(**values, extra=extra)

@@ -1,0 +1,82 @@
+"""The only place with dialect-specific SQL: full-text search on SQLite (FTS5) and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, text
+
+# Indexes and virtual tables made here are not in schema.metadata; migration checks skip them.
+FTS_OBJECTS = frozenset({"articles_fts", "ix_articles_fts"})
+
+_SQLITE_FTS = [
+    "CREATE VIRTUAL TABLE articles_fts USING fts5("
+    " title, text, content='articles', content_rowid='id',"
+    " tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN"
+    " INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+    "CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN"
+    " INSERT INTO articles_fts(articles_fts, rowid, title, text)"
+    " VALUES ('delete', old.id, old.title, old.text); END",
+    "CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles BEGIN"
+    " INSERT INTO articles_fts(articles_fts, rowid, title, text)"
+    " VALUES ('delete', old.id, old.title, old.text);"
+    " INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+]
+# 'simple' keeps every language searchable (no English-only stemming).
+_PG_VECTOR = "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(text, ''))"
+_PG_FTS = [f"CREATE INDEX ix_articles_fts ON articles USING GIN ({_PG_VECTOR})"]
+
+
+def create_fts(conn: Connection) -> None:
+    for statement in _SQLITE_FTS if conn.dialect.name == "sqlite" else _PG_FTS:
+        conn.exec_driver_sql(statement)
+
+
+def drop_fts(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        for trigger in ("articles_fts_ai", "articles_fts_ad", "articles_fts_au"):
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+        conn.exec_driver_sql("DROP TABLE IF EXISTS articles_fts")
+    else:
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_articles_fts")
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _terms(query: str) -> list[str]:
+    return _WORD.findall(query)[:16]
+
+
+def search_article_ids(conn: Connection, query: str, limit: int = 50, offset: int = 0) -> Sequence[int]:
+    """Article ids matching every word of ``query`` (prefix match on the last), best first.
+
+    User text never reaches the FTS grammar: words are extracted and quoted, so operators,
+    quotes and parentheses in a query cannot cause a syntax error.
+    """
+    terms = _terms(query)
+    if not terms:
+        return []
+    if conn.dialect.name == "sqlite":
+        quoted = [f'"{t}"' for t in terms]
+        quoted[-1] += "*"
+        rows = conn.execute(
+            text(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q "
+                "ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT :limit OFFSET :offset"
+            ),
+            {"q": " ".join(quoted), "limit": limit, "offset": offset},
+        )
+    else:
+        tsquery = " & ".join(terms[:-1] + [terms[-1] + ":*"])
+        rows = conn.execute(
+            text(
+                f"SELECT id FROM articles WHERE {_PG_VECTOR} @@ to_tsquery('simple', :q) "
+                f"ORDER BY ts_rank({_PG_VECTOR}, to_tsquery('simple', :q)) DESC, id DESC "
+                "LIMIT :limit OFFSET :offset"
+            ),
+            {"q": tsquery, "limit": limit, "offset": offset},
+        )
+    return [int(r[0]) for r in rows]
