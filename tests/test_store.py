@@ -13,7 +13,9 @@ from newsprism.store.migrate import current_revision, head_revision
 from newsprism.timeutil import utcnow
 
 
-def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+def _include(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     return not (name in FTS_OBJECTS or (name or "").startswith("articles_fts"))
 
 
@@ -43,8 +45,13 @@ def test_full_text_search_finds_words_and_ignores_syntax(db: Database) -> None:
         for key, title, text in rows:
             conn.execute(
                 insert(schema.articles).values(
-                    url_hash=key, url=f"https://example.com/{key}", title=title, text=text,
-                    ingested_at=now, extraction_status="imported", extra={},
+                    url_hash=key,
+                    url=f"https://example.com/{key}",
+                    title=title,
+                    text=text,
+                    ingested_at=now,
+                    extraction_status="imported",
+                    extra={},
                     word_count=len(text.split()),
                 )
             )

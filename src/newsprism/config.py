@@ -98,7 +98,9 @@ def _coerce(name: str, kind: type, value: Any, origin: str) -> Any:
             raise ValueError(value)
         return kind(value)
     except (TypeError, ValueError):
-        raise InputError(f"{origin}: setting {name!r} must be {kind.__name__}, got {value!r}") from None
+        raise InputError(
+            f"{origin}: setting {name!r} must be {kind.__name__}, got {value!r}"
+        ) from None
 
 
 def config_file_path() -> Path:

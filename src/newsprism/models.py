@@ -22,7 +22,15 @@ OWNERSHIP_CATEGORIES = (
 FACTUALITY_LABELS = ("Very Low", "Low", "Mixed", "Mostly Factual", "High", "Very High")
 
 # Bias -3..+3 in words.
-BIAS_LABELS = {-3: "Far Left", -2: "Left", -1: "Lean Left", 0: "Center", 1: "Lean Right", 2: "Right", 3: "Far Right"}
+BIAS_LABELS = {
+    -3: "Far Left",
+    -2: "Left",
+    -1: "Lean Left",
+    0: "Center",
+    1: "Lean Right",
+    2: "Right",
+    3: "Far Right",
+}
 
 
 @dataclass(slots=True)
@@ -62,3 +70,56 @@ class ArticleRecord:
     repost_of: int | None = None
     story_id: int | None = None
     summary: str | None = None
+
+
+def side_for_bias(score: float | None) -> str | None:
+    """Collapse the −3…+3 scale to the three sides shown on story bars.
+
+    Far Left, Left and Lean Left (≤ −1) read as left; Lean Right and beyond as right. A combined
+    score between the steps rounds to the nearest step, so −0.5 < score < 0.5 is center.
+    """
+    if score is None:
+        return None
+    if score <= -0.5:
+        return "left"
+    if score >= 0.5:
+        return "right"
+    return "center"
+
+
+@dataclass(slots=True)
+class ProviderRating:
+    provider: str
+    bias_label: str | None
+    bias_score: float | None
+    factuality_label: str | None
+    factuality_score: float | None
+    url: str | None
+    rated_at: str | None
+
+
+@dataclass(slots=True)
+class OutletProfile:
+    """An outlet with its combined rating: what story analysis and the web show per outlet."""
+
+    id: int
+    domain: str
+    name: str
+    country: str | None = None
+    language: str | None = None
+    ownership: str | None = None  # one of OWNERSHIP_CATEGORIES
+    owner: str | None = None
+    bias_score: float | None = None  # mean over providers, −3…+3
+    bias_spread: float | None = None  # max − min over providers
+    factuality_score: float | None = None  # mean over providers, 0…5
+    ratings: list[ProviderRating] = field(default_factory=list)
+
+    @property
+    def side(self) -> str | None:
+        return side_for_bias(self.bias_score)
+
+    @property
+    def factuality_label(self) -> str | None:
+        if self.factuality_score is None:
+            return None
+        return FACTUALITY_LABELS[max(0, min(5, round(self.factuality_score)))]

@@ -81,5 +81,8 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # the last guard: users get one line, --debug gets the traceback
         if debug:
             traceback.print_exc()
-        click.echo(f"newsprism: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        click.echo(
+            f"newsprism: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            err=True,
+        )
         sys.exit(1)

@@ -61,7 +61,9 @@ class Database:
             raise NewsprismError(f"--db: not a database path or URL: {url!r}") from None
         self.dialect = parsed.get_backend_name()
         if self.dialect not in ("sqlite", "postgresql"):
-            raise NewsprismError(f"--db: unsupported database {self.dialect!r} (use SQLite or PostgreSQL)")
+            raise NewsprismError(
+                f"--db: unsupported database {self.dialect!r} (use SQLite or PostgreSQL)"
+            )
         self._write_lock = threading.RLock()
         self.engine: Engine = self._make_engine(echo)
         if migrate:
@@ -70,7 +72,9 @@ class Database:
             try:
                 upgrade(self)
             except OperationalError as exc:
-                raise NewsprismError(f"cannot open database {parsed.render_as_string()}: {exc.orig}") from None
+                raise NewsprismError(
+                    f"cannot open database {parsed.render_as_string()}: {exc.orig}"
+                ) from None
 
     def _make_engine(self, echo: bool) -> Engine:
         if self.dialect == "sqlite":

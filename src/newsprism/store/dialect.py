@@ -50,7 +50,9 @@ def _terms(query: str) -> list[str]:
     return _WORD.findall(query)[:16]
 
 
-def search_article_ids(conn: Connection, query: str, limit: int = 50, offset: int = 0) -> Sequence[int]:
+def search_article_ids(
+    conn: Connection, query: str, limit: int = 50, offset: int = 0
+) -> Sequence[int]:
     """Article ids matching every word of ``query`` (prefix match on the last), best first.
 
     User text never reaches the FTS grammar: words are extracted and quoted, so operators,

@@ -83,7 +83,9 @@ ratings = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("outlet_id", Integer, ForeignKey("outlets.id", ondelete="CASCADE"), nullable=False),
-    Column("provider", String(32), nullable=False),  # mbfc | allsides | adfontes | wikipedia-rsp | csv
+    Column(
+        "provider", String(32), nullable=False
+    ),  # mbfc | allsides | adfontes | wikipedia-rsp | csv
     Column("bias_label", String(64)),  # the rater's own words
     Column("bias_score", Float),  # -3 (Far Left) ... +3 (Far Right)
     Column("factuality_label", String(64)),
@@ -160,7 +162,13 @@ story_summaries = Table(
     "story_summaries",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("story_id", Integer, ForeignKey("stories.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column(
+        "story_id",
+        Integer,
+        ForeignKey("stories.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column("created_at", UTCDateTime, nullable=False),
     Column("article_count", Integer, nullable=False),
     Column("method", String(32), nullable=False),  # extractive | llm
@@ -198,7 +206,9 @@ reading_history = Table(
     "reading_history",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column(
+        "user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
     Column("story_id", Integer, ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
     Column("opened_at", UTCDateTime, nullable=False),
     # The story's lean and factuality when it was read, so history does not shift later.

@@ -10,7 +10,6 @@ from alembic import op
 
 from newsprism.store.dialect import create_fts, drop_fts
 
-
 revision = "0001"
 down_revision = None
 branch_labels = None
