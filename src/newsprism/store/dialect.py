@@ -72,7 +72,7 @@ def search_article_ids(
             {"q": " ".join(quoted), "limit": limit, "offset": offset},
         )
     else:
-        tsquery = " & ".join(terms[:-1] + [terms[-1] + ":*"])
+        tsquery = " & ".join([*terms[:-1], terms[-1] + ":*"])
         rows = conn.execute(
             text(
                 f"SELECT id FROM articles WHERE {_PG_VECTOR} @@ to_tsquery('simple', :q) "

@@ -37,4 +37,4 @@ def get_or_create_outlet(
             updated_at=now,
         )
     )
-    return int(result.inserted_primary_key[0])
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
