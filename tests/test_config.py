@@ -1,0 +1,49 @@
+"""Settings come from defaults, then the config file, then the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsprism.config import Settings, load_settings
+from newsprism.errors import InputError
+
+
+def test_defaults_refuse_private_networks(tmp_path: Path) -> None:
+    settings = load_settings(env={}, path=tmp_path / "absent.toml")
+    assert settings.allow_private_networks is False
+    assert settings.db_url.endswith("newsprism.db")
+
+
+def test_file_overrides_defaults_and_environment_overrides_file(tmp_path: Path) -> None:
+    path = tmp_path / "newsprism.toml"
+    path.write_text('allow_private_networks = true\nhttp_timeout_s = 5\ndb = "/tmp/a.db"\n')
+    settings = load_settings(env={"NEWSPRISM_HTTP_TIMEOUT_S": "7.5"}, path=path)
+    assert settings.allow_private_networks is True
+    assert settings.http_timeout_s == 7.5
+    assert settings.db == "/tmp/a.db"
+
+
+def test_environment_switch_allows_private_networks(tmp_path: Path) -> None:
+    env = {"NEWSPRISM_ALLOW_PRIVATE_NETWORKS": "1"}
+    assert load_settings(env=env, path=tmp_path / "absent.toml").allow_private_networks
+
+
+def test_bad_value_names_the_setting(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="NEWSPRISM_MAX_REDIRECTS.*'max_redirects'"):
+        load_settings(env={"NEWSPRISM_MAX_REDIRECTS": "many"}, path=tmp_path / "absent.toml")
+
+
+def test_broken_config_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "newsprism.toml"
+    path.write_text("this is = = not toml")
+    with pytest.raises(InputError, match=str(path)):
+        load_settings(env={}, path=path)
+
+
+def test_with_db_replaces_only_the_database() -> None:
+    settings = Settings(http_timeout_s=3.0)
+    assert settings.with_db("x.db").db == "x.db"
+    assert settings.with_db("x.db").http_timeout_s == 3.0
+    assert settings.with_db(None) is settings
