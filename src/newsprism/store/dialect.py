@@ -82,3 +82,19 @@ def search_article_ids(
             {"q": tsquery, "limit": limit, "offset": offset},
         )
     return [int(r[0]) for r in rows]
+
+
+def reset_id_sequence(conn: Connection, table: str) -> None:
+    """After rows were inserted with explicit ids, make the next generated id follow the largest.
+
+    PostgreSQL's serial sequences do not see explicit ids; SQLite derives the next rowid itself.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(
+        text(
+            f"SELECT setval(pg_get_serial_sequence(:table, 'id'), "
+            f'coalesce((SELECT max(id) FROM "{table}"), 0) + 1, false)'
+        ),
+        {"table": table},
+    )
