@@ -66,6 +66,16 @@ class Settings:
     port: int = 8000
     secret_key: str = ""
 
+    # --- scale-out (Celery) ----------------------------------------------------------------
+    # Redis or RabbitMQ (amqp://…); the local Redis is what a single-machine trial has at hand.
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    # Redis only: a task a dead worker held is handed out again after this many seconds. Longer
+    # than the slowest task (a feed with many new pages at per-host politeness), else it runs
+    # twice, which is harmless (tasks are idempotent) but wasteful.
+    broker_visibility_timeout_s: int = 900
+    # Failed tasks are retried with exponential backoff up to this many times.
+    task_max_retries: int = 5
+
     # --- llm summaries (optional) ---------------------------------------------------------
     llm_base_url: str = ""
     llm_model: str = ""
