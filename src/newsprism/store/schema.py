@@ -134,6 +134,21 @@ articles = Table(
 )
 Index("ix_articles_unclustered", articles.c.clustered_at, articles.c.id)
 
+# Near-duplicate lookup: one row per SimHash band of each article (newsprism.ingest.dedup), so
+# candidates are found through an index instead of scanning every fingerprint.
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column("band_key", BigInteger, primary_key=True),
+    Column(
+        "article_id",
+        Integer,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
 stories = Table(
     "stories",
     metadata,

@@ -263,6 +263,23 @@ def upgrade() -> None:
         batch_op.create_index("ix_articles_unclustered", ["clustered_at", "id"], unique=False)
 
     op.create_table(
+        "article_bands",
+        sa.Column("band_key", sa.BigInteger(), nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["articles.id"],
+            name=op.f("fk_article_bands_article_id_articles"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("band_key", "article_id", name=op.f("pk_article_bands")),
+    )
+    with op.batch_alter_table("article_bands", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_article_bands_article_id"), ["article_id"], unique=False
+        )
+
+    op.create_table(
         "fetch_log",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("feed_id", sa.Integer(), nullable=True),
@@ -300,6 +317,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_fetch_log_feed_id"))
 
     op.drop_table("fetch_log")
+    with op.batch_alter_table("article_bands", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_article_bands_article_id"))
+    op.drop_table("article_bands")
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.drop_index("ix_articles_unclustered")
         batch_op.drop_index(batch_op.f("ix_articles_story_id"))

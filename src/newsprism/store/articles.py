@@ -1,0 +1,388 @@
+"""Article rows: adding drafts (canonical keys, outlets, duplicates, reposts) and loading them.
+
+``add_articles`` is the one way articles enter the store, from feeds and from imports alike:
+
+1. each draft is prepared outside the write lock (canonical URL and key, language, sanitized
+   summary, content hash and SimHash), so the single writer holds the lock only for SQL;
+2. inside one transaction: drafts whose key is stored (or seen earlier in the batch) are
+   duplicates; a text identical to one the same outlet already has is a duplicate too (one
+   article under two URLs); identical or near-identical text from another outlet is a repost
+   (wire copy) and points ``repost_of`` at the first article of its family;
+3. rows and their SimHash band keys are inserted; a concurrent writer that stored the same key
+   first (PostgreSQL with several workers) turns the row into a duplicate, not an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import nh3
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from newsprism.config import Settings
+from newsprism.domains import registrable_domain
+from newsprism.ingest.canonical import InvalidURL, article_key, canonicalize_url
+from newsprism.ingest.dedup import NearDuplicateIndex, fingerprint, words_of
+from newsprism.ingest.language import detect_language
+from newsprism.models import ArticleDraft, ArticleRecord
+from newsprism.store.database import Database
+from newsprism.store.outlets import get_or_create_outlet
+from newsprism.store.schema import article_bands, articles
+from newsprism.timeutil import as_utc, utcnow
+
+# Bound parameters per IN (...) list: far below SQLite's 32,766 and PostgreSQL's 65,535.
+_CHUNK = 500
+# A feed without titles still yields a readable headline: the opening words of the text.
+_FALLBACK_TITLE_WORDS = 16
+
+
+@dataclass
+class AddResult:
+    added_ids: list[int] = field(default_factory=list)
+    duplicates: int = 0  # already stored (same canonical URL, or same text from the same outlet)
+    reposts: int = 0  # added, marked as a copy of an earlier article from another outlet
+    rejected: list[str] = field(default_factory=list)  # one line per draft that was not stored
+    # Position in the drafts -> id of the stored article it duplicates (for callers that track).
+    duplicate_of: dict[int, int] = field(default_factory=dict)
+
+    def merge(self, other: AddResult) -> None:
+        self.added_ids.extend(other.added_ids)
+        self.duplicates += other.duplicates
+        self.reposts += other.reposts
+        self.rejected.extend(other.rejected)
+
+
+@dataclass(slots=True)
+class PreparedArticle:
+    """A draft with everything computed that needs no database."""
+
+    position: int
+    key: str
+    domain: str
+    row: dict[str, Any]
+    content_hash: str | None
+    band_keys: tuple[int, ...]  # MinHash LSH bands; empty for texts too short to compare
+
+
+def _clean(value: str | None, limit: int | None = None) -> str | None:
+    # PostgreSQL refuses NUL characters in text; scraped pages contain them now and then.
+    if value is None:
+        return None
+    value = value.replace("\x00", "").strip()
+    if limit is not None:
+        value = value[:limit]
+    return value or None
+
+
+def _sanitize_summary(summary: str | None) -> str | None:
+    if not summary:
+        return None
+    return _clean(nh3.clean(summary.replace("\x00", "")))
+
+
+def _language_code(value: str | None) -> str | None:
+    # "en-US", "EN", "en_GB" -> "en": stories group by language, not by locale.
+    if not value:
+        return None
+    code = value.strip().replace("_", "-").split("-")[0].lower()
+    return code[:16] or None
+
+
+def _fallback_title(text: str) -> str:
+    words = text.split()
+    title = " ".join(words[:_FALLBACK_TITLE_WORDS])
+    return title + ("…" if len(words) > _FALLBACK_TITLE_WORDS else "")
+
+
+def prepare_article(position: int, draft: ArticleDraft) -> PreparedArticle | str:
+    """The row for one draft, or a one-line reason why it cannot be stored."""
+    try:
+        canonical = canonicalize_url(draft.url)
+        key = article_key(draft.url)
+    except InvalidURL as exc:
+        return f"url: {exc}"
+    text = _clean(draft.text) or ""
+    title = _clean(" ".join((draft.title or "").split()))
+    extraction_note = draft.extraction_note
+    if not title:
+        if not text:
+            return f"{draft.url}: no title and no text"
+        title = _fallback_title(text)
+        extraction_note = "; ".join(filter(None, [extraction_note, "title made from the text"]))
+    domain = registrable_domain(draft.outlet_domain or "") or registrable_domain(canonical)
+    print_ = fingerprint(text)
+    language = _language_code(draft.language) or detect_language(f"{title}. {text[:2000]}")
+    row: dict[str, Any] = {
+        "url_hash": key,
+        "url": canonical[:4096],
+        "original_url": _clean(draft.url, 4096),
+        "feed_id": draft.feed_id,
+        "guid": _clean(draft.guid, 2048),
+        "source_name": _clean(draft.source_name, 255),
+        "title": title,
+        "summary": _sanitize_summary(draft.summary),
+        "text": text,
+        "author": _clean(draft.author, 512),
+        "image_url": _clean(draft.image_url, 4096),
+        "language": language,
+        "published_at": as_utc(draft.published_at),
+        "date_note": _clean(draft.date_note, 255),
+        "word_count": print_.words if print_.words else len(words_of(text)),
+        "extraction_status": draft.extraction_status,
+        "extraction_note": _clean(extraction_note),
+        "content_hash": print_.content_hash,
+        # The 64-bit SimHash column is not filled: near duplicates use MinHash bands instead.
+        "simhash": None,
+        "extra": dict(draft.extra),
+    }
+    return PreparedArticle(position, key, domain, row, print_.content_hash, print_.band_keys)
+
+
+def prepare_articles(drafts: Sequence[ArticleDraft]) -> list[PreparedArticle | str]:
+    return [prepare_article(i, d) for i, d in enumerate(drafts)]
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _stored_ids_by_key(conn: Connection, keys: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(keys):
+        rows = conn.execute(
+            select(articles.c.url_hash, articles.c.id).where(articles.c.url_hash.in_(chunk))
+        )
+        found.update({r[0]: int(r[1]) for r in rows})
+    return found
+
+
+@dataclass(slots=True)
+class _Family:
+    """A stored article that a new one may copy: its id, outlet and the root of its family."""
+
+    id: int
+    outlet_id: int | None
+    root: int
+
+
+def _stored_by_content(conn: Connection, hashes: Sequence[str]) -> dict[str, list[_Family]]:
+    found: dict[str, list[_Family]] = {}
+    for chunk in _chunks(hashes):
+        rows = conn.execute(
+            select(
+                articles.c.content_hash, articles.c.id, articles.c.outlet_id, articles.c.repost_of
+            )
+            .where(articles.c.content_hash.in_(chunk))
+            .order_by(articles.c.id)
+        )
+        for digest, id_, outlet_id, repost_of in rows:
+            found.setdefault(digest, []).append(_Family(id_, outlet_id, repost_of or id_))
+    return found
+
+
+def _stored_near_index(
+    conn: Connection, keys: Sequence[int]
+) -> tuple[NearDuplicateIndex, dict[int, int]]:
+    index = NearDuplicateIndex()
+    roots: dict[int, int] = {}
+    for chunk in _chunks(keys):
+        rows = conn.execute(
+            select(article_bands.c.band_key, articles.c.id, articles.c.repost_of)
+            .join(articles, article_bands.c.article_id == articles.c.id)
+            .where(article_bands.c.band_key.in_(chunk))
+        )
+        for band_key, id_, repost_of in rows:
+            index.add(int(id_), (int(band_key),))
+            roots[int(id_)] = int(repost_of or id_)
+    return index, roots
+
+
+def _resolve_outlets(
+    conn: Connection, prepared: Sequence[PreparedArticle], drafts: Sequence[ArticleDraft]
+) -> dict[str, int | None]:
+    outlet_ids: dict[str, int | None] = {}
+    for item in prepared:
+        if item.domain and item.domain not in outlet_ids:
+            name = drafts[item.position].source_name
+            outlet_ids[item.domain] = get_or_create_outlet(conn, item.domain, name)
+    return outlet_ids
+
+
+def store_prepared(
+    conn: Connection, drafts: Sequence[ArticleDraft], prepared: Sequence[PreparedArticle | str]
+) -> AddResult:
+    """Insert prepared drafts inside the caller's write transaction (see the module docstring)."""
+    result = AddResult()
+    candidates: list[PreparedArticle] = []
+    for item in prepared:
+        if isinstance(item, str):
+            result.rejected.append(item)
+        else:
+            candidates.append(item)
+    stored = _stored_ids_by_key(conn, sorted({c.key for c in candidates}))
+    fresh: list[PreparedArticle] = []
+    batch_keys: dict[str, int] = {}
+    for item in candidates:
+        if item.key in stored:
+            result.duplicates += 1
+            result.duplicate_of[item.position] = stored[item.key]
+        elif item.key in batch_keys:
+            result.duplicates += 1
+        else:
+            batch_keys[item.key] = item.position
+            fresh.append(item)
+    if not fresh:
+        return result
+
+    outlet_ids = _resolve_outlets(conn, fresh, drafts)
+    for item in fresh:
+        item.row["outlet_id"] = outlet_ids.get(item.domain)
+    by_content = _stored_by_content(conn, sorted({f.content_hash for f in fresh if f.content_hash}))
+    all_bands = sorted({k for f in fresh for k in f.band_keys})
+    near_index, near_roots = _stored_near_index(conn, all_bands)
+
+    # Articles of this batch get provisional ids above every stored id, so the index still
+    # prefers the earliest (stored) copy; they are mapped to real ids after the insert.
+    provisional_base = 1 << 62
+    batch_roots: dict[int, int] = {}  # provisional id -> provisional or stored root
+    rows: list[PreparedArticle] = []
+    for item in fresh:
+        outlet_id = item.row["outlet_id"]
+        provisional = provisional_base + item.position
+        root: int | None = None
+        if item.content_hash:
+            family = by_content.get(item.content_hash, [])
+            if any(f.outlet_id == outlet_id and f.outlet_id is not None for f in family):
+                result.duplicates += 1
+                match = next(f for f in family if f.outlet_id == outlet_id)
+                if match.id < provisional_base:
+                    result.duplicate_of[item.position] = match.id
+                continue
+            if family:
+                root = family[0].root
+        if root is None and item.band_keys:
+            near = near_index.find(item.band_keys)
+            if near is not None:
+                root = near_roots.get(near, batch_roots.get(near, near))
+        if item.content_hash:
+            by_content.setdefault(item.content_hash, []).append(
+                _Family(provisional, outlet_id, root or provisional)
+            )
+        near_index.add(provisional, item.band_keys)
+        batch_roots[provisional] = root or provisional
+        item.row["repost_of"] = root
+        rows.append(item)
+    _insert_rows(conn, rows, result, provisional_base)
+    return result
+
+
+def _insert_rows(
+    conn: Connection, rows: list[PreparedArticle], result: AddResult, provisional_base: int
+) -> None:
+    now = utcnow()
+    ids: dict[int, int] = {}  # provisional id -> real id
+    for item in rows:
+        root = item.row["repost_of"]
+        if root is not None and root >= provisional_base:
+            # A copy of an article earlier in this batch: it was inserted just before.
+            item.row["repost_of"] = ids.get(root)
+        values = {**item.row, "ingested_at": now}
+        try:
+            with conn.begin_nested():
+                new_id = int(
+                    conn.execute(
+                        insert(articles).values(**values).returning(articles.c.id)
+                    ).scalar_one()
+                )
+        except IntegrityError:
+            # Another writer stored the same URL between our lookup and this insert.
+            existing = _stored_ids_by_key(conn, [item.key]).get(item.key)
+            result.duplicates += 1
+            if existing is not None:
+                result.duplicate_of[item.position] = existing
+                ids[provisional_base + item.position] = existing
+            continue
+        ids[provisional_base + item.position] = new_id
+        result.added_ids.append(new_id)
+        if item.row["repost_of"] is not None:
+            result.reposts += 1
+        if item.band_keys:
+            conn.execute(
+                insert(article_bands),
+                [{"band_key": k, "article_id": new_id} for k in set(item.band_keys)],
+            )
+
+
+def add_articles(db: Database, drafts: Sequence[ArticleDraft], settings: Settings) -> AddResult:
+    """Store drafts in one transaction; see the module docstring for what counts as a copy.
+
+    ``settings`` is accepted so that every ingest stage has the same call shape; nothing in
+    the current rules depends on it.
+    """
+    del settings
+    prepared = prepare_articles(drafts)
+    with db.write() as conn:
+        return store_prepared(conn, drafts, prepared)
+
+
+def stored_urls(conn: Connection, urls: Iterable[str]) -> set[str]:
+    """Those of ``urls`` whose article is already stored (by canonical key): skip fetching them."""
+    keyed: dict[str, list[str]] = {}
+    for url in urls:
+        try:
+            keyed.setdefault(article_key(url), []).append(url)
+        except InvalidURL:
+            continue
+    found = _stored_ids_by_key(conn, sorted(keyed))
+    return {url for key in found for url in keyed[key]}
+
+
+def article_id_for_url(conn: Connection, url: str) -> int | None:
+    try:
+        key = article_key(url)
+    except InvalidURL:
+        return None
+    return _stored_ids_by_key(conn, [key]).get(key)
+
+
+_RECORD_COLUMNS = (
+    articles.c.id,
+    articles.c.url,
+    articles.c.title,
+    articles.c.text,
+    articles.c.published_at,
+    articles.c.ingested_at,
+    articles.c.language,
+    articles.c.outlet_id,
+    articles.c.repost_of,
+    articles.c.story_id,
+    articles.c.summary,
+)
+
+
+def load_articles(conn: Connection, ids: Iterable[int]) -> list[ArticleRecord]:
+    """The articles with these ids, in the order given; ids not stored are left out."""
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    found: dict[int, ArticleRecord] = {}
+    for chunk in _chunks(wanted):
+        for row in conn.execute(select(*_RECORD_COLUMNS).where(articles.c.id.in_(chunk))):
+            published: datetime | None = as_utc(row.published_at)
+            found[row.id] = ArticleRecord(
+                id=row.id,
+                url=row.url,
+                title=row.title,
+                text=row.text or "",
+                published_at=published,
+                ingested_at=as_utc(row.ingested_at) or utcnow(),
+                language=row.language,
+                outlet_id=row.outlet_id,
+                repost_of=row.repost_of,
+                story_id=row.story_id,
+                summary=row.summary,
+            )
+    return [found[i] for i in wanted if i in found]
