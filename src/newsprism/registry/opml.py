@@ -1,0 +1,193 @@
+"""OPML 2.0 in and out: feed lists from other readers, and our own sources for backup or moving.
+
+Parsing goes through defusedxml: an OPML file comes from anywhere, and entity expansion ("billion
+laughs") or external entities must not reach the parser. Our export nests each outlet's feeds under
+one outline and keeps the outlet's domain, country and language in a namespaced attribute, so that
+export followed by import gives back the same outlets and feeds.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import format_datetime
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+from lxml import etree
+
+from newsprism.errors import InputError
+from newsprism.timeutil import utcnow
+
+NS = "https://newsprism.org/ns/opml/1"
+ET.register_namespace("newsprism", NS)
+
+# Real OPML exports are kilobytes; a 20 MB one is a mistake or an attack.
+MAX_OPML_BYTES = 20 * 1024 * 1024
+# Exporters often write a bare '&' in titles and URLs; escaping it is the only repair we make.
+_BARE_AMPERSAND = re.compile(rb"&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+
+
+@dataclass(slots=True)
+class OpmlFeed:
+    url: str
+    title: str | None = None
+    html_url: str | None = None
+    # From our own export (namespaced attributes) or from the enclosing outline.
+    outlet_domain: str | None = None
+    outlet_name: str | None = None
+    country: str | None = None
+    language: str | None = None
+    categories: list[str] = field(default_factory=list)
+    enabled: bool | None = None
+
+
+@dataclass(slots=True)
+class OpmlOutlet:
+    domain: str
+    name: str
+    homepage: str | None = None
+    country: str | None = None
+    language: str | None = None
+    categories: list[str] = field(default_factory=list)
+    feeds: list[tuple[str, str | None, bool]] = field(default_factory=list)  # url, title, enabled
+
+
+def _parse_tree(data: bytes, source: str) -> ET.Element:
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise InputError(
+            f"{source}: refused: the file declares a DTD or entities ({type(exc).__name__}), "
+            "which OPML never needs and XML bombs do"
+        ) from None
+    except ET.ParseError as first:
+        repaired = _BARE_AMPERSAND.sub(b"&amp;", data)
+        try:
+            return SafeET.fromstring(repaired, forbid_dtd=True)
+        except ET.ParseError:
+            pass
+        recovered = _recover(repaired)
+        if recovered is None:
+            raise InputError(f"{source}: not well-formed XML: {first}") from None
+        return recovered
+
+
+def _recover(data: bytes) -> ET.Element | None:
+    """libxml2's recovering parser for the sloppy exports seen in the wild (unescaped quotes).
+
+    Only reached after defusedxml has parsed far enough to refuse any DTD; a document that still
+    mentions one is not recovered, so entity tricks never get a second parser to try.
+    """
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        return None
+    parser = etree.XMLParser(
+        recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return None
+    if root is None:
+        return None
+    return SafeET.fromstring(etree.tostring(root), forbid_dtd=True)
+
+
+def _attr(node: ET.Element, name: str) -> str | None:
+    value = node.get(name)
+    if value is None:
+        value = node.get(f"{{{NS}}}{name}")
+    value = (value or "").strip()
+    return value or None
+
+
+def parse_opml(data: bytes, source: str) -> list[OpmlFeed]:
+    """Every feed outline (one with ``xmlUrl``) in the file, with what its parents say."""
+    if len(data) > MAX_OPML_BYTES:
+        raise InputError(
+            f"{source}: {len(data)} bytes is over the {MAX_OPML_BYTES}-byte OPML limit"
+        )
+    root = _parse_tree(data, source)
+    if root.tag.lower() != "opml":
+        raise InputError(f"{source}: not OPML (root element is <{root.tag}>, expected <opml>)")
+    body = root.find("body")
+    if body is None:
+        raise InputError(f"{source}: OPML without a <body>")
+    feeds: list[OpmlFeed] = []
+
+    def walk(node: ET.Element, parent: OpmlFeed | None, trail: list[str]) -> None:
+        for child in node.findall("outline"):
+            url = _attr(child, "xmlUrl") or _attr(child, "xmlurl")
+            text = _attr(child, "title") or _attr(child, "text")
+            enabled = _attr(child, "enabled")
+            if url:
+                feeds.append(
+                    OpmlFeed(
+                        url=url,
+                        title=text,
+                        html_url=_attr(child, "htmlUrl") or (parent.html_url if parent else None),
+                        outlet_domain=_attr(child, "domain")
+                        or (parent.outlet_domain if parent else None),
+                        outlet_name=parent.outlet_name if parent else None,
+                        country=_attr(child, "country") or (parent.country if parent else None),
+                        language=_attr(child, "language") or (parent.language if parent else None),
+                        categories=[*trail, *_split(_attr(child, "category"))],
+                        enabled=None if enabled is None else enabled.lower() != "false",
+                    )
+                )
+                continue
+            # A group outline: either one of our outlets (it has a domain) or a folder.
+            domain = _attr(child, "domain")
+            group = OpmlFeed(
+                url="",
+                html_url=_attr(child, "htmlUrl") or (parent.html_url if parent else None),
+                outlet_domain=domain or (parent.outlet_domain if parent else None),
+                outlet_name=text if domain else (parent.outlet_name if parent else None),
+                country=_attr(child, "country") or (parent.country if parent else None),
+                language=_attr(child, "language") or (parent.language if parent else None),
+            )
+            folder = [] if domain else ([text] if text else [])
+            walk(child, group, [*trail, *folder, *_split(_attr(child, "category"))])
+
+    walk(body, None, [])
+    return feeds
+
+
+def _split(value: str | None) -> list[str]:
+    if not value:
+        return []
+    return [part.strip().strip("/") for part in value.split(",") if part.strip().strip("/")]
+
+
+def write_opml(outlets: list[OpmlOutlet], *, title: str = "newsprism sources") -> bytes:
+    """OPML 2.0 with one outline per outlet holding its feeds."""
+    root = ET.Element("opml", {"version": "2.0"})
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = title
+    created: datetime = utcnow()
+    ET.SubElement(head, "dateCreated").text = format_datetime(created, usegmt=True)
+    body = ET.SubElement(root, "body")
+    for outlet in outlets:
+        attrs = {"text": outlet.name, "title": outlet.name, f"{{{NS}}}domain": outlet.domain}
+        if outlet.homepage:
+            attrs["htmlUrl"] = outlet.homepage
+        if outlet.country:
+            attrs[f"{{{NS}}}country"] = outlet.country
+        if outlet.language:
+            attrs[f"{{{NS}}}language"] = outlet.language
+        if outlet.categories:
+            attrs["category"] = ",".join(c.replace(",", " ") for c in outlet.categories)
+        group = ET.SubElement(body, "outline", attrs)
+        for url, feed_title, enabled in outlet.feeds:
+            feed_attrs = {"type": "rss", "text": feed_title or outlet.name, "xmlUrl": url}
+            if feed_title:
+                feed_attrs["title"] = feed_title
+            if outlet.homepage:
+                feed_attrs["htmlUrl"] = outlet.homepage
+            if not enabled:
+                feed_attrs[f"{{{NS}}}enabled"] = "false"
+            ET.SubElement(group, "outline", feed_attrs)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
