@@ -73,6 +73,8 @@ class Settings:
     # than the slowest task (a feed with many new pages at per-host politeness), else it runs
     # twice, which is harmless (tasks are idempotent) but wasteful.
     broker_visibility_timeout_s: int = 900
+    # Redis only: a prefix for every key, so several deployments (or test runs) share one Redis.
+    broker_key_prefix: str = ""
     # Failed tasks are retried with exponential backoff up to this many times.
     task_max_retries: int = 5
 

@@ -65,18 +65,27 @@ def migrate_db(source: str, target: str, force: bool, batch_size: int, as_json: 
     default=None,
     help="Comma-separated queues to consume (default: all; see docs/deployment.md).",
 )
-@click.option("--concurrency", "-c", type=click.IntRange(1, 512), default=None)
+@click.option(
+    "--concurrency",
+    "-c",
+    type=click.IntRange(1, 512),
+    default=8,
+    show_default=True,
+    help="Tasks run at once in this process.",
+)
 @click.option(
     "--pool",
-    type=click.Choice(["prefork", "threads", "solo"]),
-    default="prefork",
+    # Threads by default: tasks mostly wait on the network, and CPU-heavy extraction runs in
+    # the extractor's own process pool, which a prefork pool's daemonic children cannot start.
+    type=click.Choice(["threads", "solo", "prefork"]),
+    default="threads",
     show_default=True,
 )
 @click.option("--loglevel", "-l", default="INFO", show_default=True)
 @click.option("--hostname", "-n", default=None, help="Worker node name (Celery's %h syntax).")
 @db_option
 def worker(
-    queues: str | None, concurrency: int | None, pool: str, loglevel: str, hostname: str | None
+    queues: str | None, concurrency: int, pool: str, loglevel: str, hostname: str | None
 ) -> None:
     """Run a Celery worker: polls feeds, fetches and extracts pages, clusters and analyses."""
     _require_celery()

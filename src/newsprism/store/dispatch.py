@@ -1,0 +1,39 @@
+"""Handing due feeds to the scale-out queue without handing out the same feed twice."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, select, update
+
+from newsprism.store.schema import feeds, outlets
+
+
+def claim_due_feeds(
+    conn: Connection, now: datetime, *, lease_s: float, limit: int = 10_000
+) -> list[int]:
+    """Ids of enabled feeds due by ``now``, most overdue first, each leased for ``lease_s``.
+
+    The lease moves ``next_poll_at`` forward, so the next scheduler tick (here or on another
+    machine) does not enqueue a feed whose poll is still waiting in the queue. The poll itself
+    then sets the real next time; if the poll is lost, the feed comes due again after the lease.
+    """
+    due = (
+        select(feeds.c.id)
+        .outerjoin(outlets, outlets.c.id == feeds.c.outlet_id)
+        .where(
+            feeds.c.enabled.is_(True),
+            feeds.c.next_poll_at <= now,
+            (outlets.c.enabled.is_(True)) | (outlets.c.id.is_(None)),
+        )
+        .order_by(feeds.c.next_poll_at, feeds.c.id)
+        .limit(limit)
+    )
+    ids = [int(row[0]) for row in conn.execute(due)]
+    if ids:
+        conn.execute(
+            update(feeds)
+            .where(feeds.c.id.in_(ids))
+            .values(next_poll_at=now + timedelta(seconds=lease_s))
+        )
+    return ids

@@ -1,0 +1,146 @@
+"""The scale-out scheduler hands each due feed to the queue once, with one leader at a time."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from newsprism.config import Settings
+from newsprism.store import schema
+from newsprism.store.database import Database
+from newsprism.store.dispatch import claim_due_feeds
+from newsprism.store.locks import exclusive
+from newsprism.timeutil import as_utc, utcnow
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def _add_feeds(db: Database) -> dict[str, int]:
+    now = utcnow()
+    stamp = {"created_at": now, "updated_at": now}
+    with db.write() as conn:
+        on = conn.execute(
+            sa.insert(schema.outlets).values(
+                domain="on.example",
+                name="On",
+                categories=[],
+                is_default=True,
+                enabled=True,
+                origin="registry",
+                **stamp,
+            )
+        ).inserted_primary_key[0]
+        off = conn.execute(
+            sa.insert(schema.outlets).values(
+                domain="off.example",
+                name="Off",
+                categories=[],
+                is_default=False,
+                enabled=False,
+                origin="registry",
+                **stamp,
+            )
+        ).inserted_primary_key[0]
+        feed = {"interval_s": 1800, "consecutive_failures": 0, "created_at": now}
+        ids = {}
+        for name, outlet, enabled, due_in in [
+            ("overdue", on, True, -3600),
+            ("due", on, True, -1),
+            ("future", on, True, 3600),
+            ("disabled", on, False, -3600),
+            ("outlet_disabled", off, True, -3600),
+        ]:
+            ids[name] = conn.execute(
+                sa.insert(schema.feeds).values(
+                    outlet_id=outlet,
+                    url=f"https://on.example/{name}.xml",
+                    enabled=enabled,
+                    next_poll_at=now + timedelta(seconds=due_in),
+                    **feed,
+                )
+            ).inserted_primary_key[0]
+    return ids
+
+
+def test_due_feeds_are_claimed_most_overdue_first_and_leased(db: Database) -> None:
+    ids = _add_feeds(db)
+    now = utcnow()
+    with db.write() as conn:
+        assert claim_due_feeds(conn, now, lease_s=600) == [ids["overdue"], ids["due"]]
+    with db.write() as conn:
+        assert claim_due_feeds(conn, now + timedelta(seconds=599), lease_s=600) == []
+    with db.read() as conn:
+        leased = conn.execute(
+            sa.select(schema.feeds.c.next_poll_at).where(schema.feeds.c.id == ids["due"])
+        ).scalar_one()
+    assert as_utc(leased) == now + timedelta(seconds=600)
+    with db.write() as conn:
+        # A lost poll comes due again once its lease ends.
+        assert claim_due_feeds(conn, now + timedelta(seconds=601), lease_s=600) == [
+            ids["overdue"],
+            ids["due"],
+        ]
+
+
+@pytest.fixture
+def broker_settings(settings: Settings) -> Iterator[Settings]:
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.skip(f"Redis on 127.0.0.1:6379 is not reachable: {exc}")
+    prefix = f"newsprism-test-{uuid.uuid4().hex[:10]}:"
+    yield replace(settings, broker_url=REDIS_URL, broker_key_prefix=prefix)
+    keys = list(client.scan_iter(f"{prefix}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def _queued(settings: Settings, queue: str) -> list[tuple[str, list[object]]]:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    messages = client.lrange(f"{settings.broker_key_prefix}{queue}", 0, -1)
+    client.close()
+    out = []
+    for raw in reversed(messages):  # kombu pushes on the left
+        message = json.loads(raw)
+        args = json.loads(base64.b64decode(message["body"]))[0]
+        out.append((message["headers"]["task"], args))
+    return out
+
+
+@pytest.mark.celery
+def test_only_the_scheduler_holding_the_lock_enqueues(
+    db: Database, broker_settings: Settings
+) -> None:
+    from newsprism.pipeline.scheduler import SCHEDULER_LOCK, tick
+
+    ids = _add_feeds(db)
+    with exclusive(db, SCHEDULER_LOCK):
+        standby = tick(db, broker_settings)
+    assert standby.leader is False and standby.feeds_enqueued == 0
+    assert _queued(broker_settings, "newsprism") == []
+
+    leader = tick(db, broker_settings)
+    assert leader.leader is True and leader.feeds_enqueued == 2
+    assert _queued(broker_settings, "newsprism") == [
+        ("newsprism.poll_feed", [ids["overdue"]]),
+        ("newsprism.poll_feed", [ids["due"]]),
+    ]
+    assert _queued(broker_settings, "newsprism.cluster") == [("newsprism.assign_stories", [])]
+    assert _queued(broker_settings, "newsprism.analyze") == [("newsprism.analyze_stories", [])]
+
+    # The next tick finds the feeds leased: nothing is enqueued twice.
+    again = tick(db, broker_settings, sweep=False)
+    assert again.leader is True and again.feeds_enqueued == 0
+    assert len(_queued(broker_settings, "newsprism")) == 2
