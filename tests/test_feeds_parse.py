@@ -1,0 +1,195 @@
+"""Feed parsing on hand-made documents: the four formats and every kind of bad input."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsprism.ingest.feeds import FeedError, declares_xml_entities, parse_feed, plain_text
+
+FEEDS = Path(__file__).with_name("fixtures") / "feeds"
+FETCHED = datetime(2030, 1, 12, tzinfo=UTC)
+BASE = "https://feeds.example.com/path/feed"
+
+
+def test_rss20_entries_have_links_titles_dates_authors_images() -> None:
+    feed = parse_feed((FEEDS / "rss20.xml").read_bytes(), url=BASE, fetched_at=FETCHED)
+    assert feed.kind == "rss20"
+    assert feed.title == "Harbor Gazette"
+    assert feed.site_url == "https://news.example.org/"
+    first, second, third = feed.entries
+    # Relative links resolve against the feed URL; markup leaves titles.
+    assert first.url == "https://feeds.example.com/2030/01/10/harbor-budget"
+    assert first.title == "City council approves new harbor budget"
+    assert first.published == datetime(2030, 1, 10, 7, 30, tzinfo=UTC)
+    assert first.guid == "hg-1001"
+    assert first.author == "Ana Ruiz"
+    assert first.image == "https://news.example.org/img/harbor.jpg"
+    assert first.content is not None and "dredging" in first.content
+    assert first.summary is not None and "<script>" not in first.summary
+    assert second.image == "https://news.example.org/img/ferry.png"
+    # A permalink GUID stands in for a missing <link>.
+    assert third.url == "https://news.example.org/2030/01/08/fish-market"
+    assert feed.notes == []
+
+
+def test_rss10_rdf_is_parsed() -> None:
+    feed = parse_feed((FEEDS / "rss10.rdf").read_bytes(), url=BASE, fetched_at=FETCHED)
+    assert feed.kind == "rss10"
+    assert [e.url for e in feed.entries] == [
+        "https://rdf.example.net/a",
+        "https://rdf.example.net/b",
+    ]
+    assert feed.entries[1].published == datetime(2030, 1, 9, 10, 0, tzinfo=UTC)
+    assert feed.entries[0].author == "J. Smith"
+
+
+def test_atom_honours_xml_base_and_prefers_published_date() -> None:
+    feed = parse_feed((FEEDS / "atom.xml").read_bytes(), url=BASE, fetched_at=FETCHED)
+    assert feed.kind == "atom10"
+    assert feed.title == "Atom & Co News"
+    storm, schools = feed.entries
+    assert storm.url == "https://atom.example.com/news/storm-closes-passes"
+    assert storm.published == datetime(2030, 1, 10, 12, 0, tzinfo=UTC)
+    assert storm.author == "Lee Park"
+    assert schools.published == datetime(2030, 1, 11, 6, 0, tzinfo=UTC)
+
+
+def test_json_feed_items_and_the_item_without_link() -> None:
+    feed = parse_feed(
+        (FEEDS / "jsonfeed.json").read_bytes(),
+        url="https://json.example.com/feed.json",
+        content_type="application/feed+json",
+        fetched_at=FETCHED,
+    )
+    assert feed.kind == "json11"
+    assert feed.title == "JSON Wire"
+    markets, oil = feed.entries
+    assert markets.author == "Kim Ode"
+    assert markets.image == "https://json.example.com/img/markets.jpg"
+    assert markets.content == "<p>Stocks rose sharply.</p>"
+    assert oil.url == "https://json.example.com/oil-prices"
+    assert oil.published == datetime(2030, 1, 9, 11, 0, tzinfo=UTC)
+    assert oil.content == "<p>Brent fell 2%.</p>"
+    assert feed.notes == ["entry 'No link here' has no http(s) link"]
+
+
+def test_malformed_xml_keeps_usable_entries_and_says_so() -> None:
+    feed = parse_feed((FEEDS / "malformed.xml").read_bytes(), url=BASE, fetched_at=FETCHED)
+    assert [e.title for e in feed.entries] == ["First story survives", "Second story"]
+    assert len(feed.notes) == 1
+    assert feed.notes[0].startswith("malformed XML, parsed leniently:")
+
+
+def test_html_page_is_not_a_feed() -> None:
+    with pytest.raises(FeedError, match=r"^not a feed: the server sent an HTML page \(text/html"):
+        parse_feed(
+            (FEEDS / "html_page.html").read_bytes(),
+            url=BASE,
+            content_type="text/html; charset=utf-8",
+            fetched_at=FETCHED,
+        )
+
+
+def test_html_page_is_recognised_without_content_type() -> None:
+    with pytest.raises(FeedError, match="HTML page"):
+        parse_feed((FEEDS / "html_page.html").read_bytes(), url=BASE, fetched_at=FETCHED)
+
+
+def test_wrong_charset_header_is_overridden_and_noted() -> None:
+    feed = parse_feed(
+        (FEEDS / "latin1_no_declaration.xml").read_bytes(),
+        url=BASE,
+        content_type="application/rss+xml; charset=utf-8",
+        fetched_at=FETCHED,
+    )
+    assert feed.title == "Café Crème Zeitung"
+    assert feed.entries[0].title == "Bürgermeister eröffnet Straße"
+    assert any(note.startswith("encoding:") for note in feed.notes)
+
+
+@pytest.mark.parametrize("name", ["latin1_no_declaration.xml", "latin1_declared.xml"])
+def test_missing_charset_still_reads_accents(name: str) -> None:
+    feed = parse_feed((FEEDS / name).read_bytes(), url=BASE, fetched_at=FETCHED)
+    assert feed.entries[0].title == "Bürgermeister eröffnet Straße"
+    assert feed.entries[0].summary == "Größer als geplant."
+
+
+def test_duplicate_guids_and_links_are_dropped_once_each() -> None:
+    feed = parse_feed((FEEDS / "duplicate_guids.xml").read_bytes(), url=BASE, fetched_at=FETCHED)
+    assert [(e.guid, e.title) for e in feed.entries] == [("g-1", "Story one"), ("g-2", "Story two")]
+    assert "2 duplicate entries (same GUID or link) dropped" in feed.notes
+
+
+def test_missing_future_placeholder_and_garbage_dates() -> None:
+    feed = parse_feed((FEEDS / "dates.xml").read_bytes(), url=BASE, fetched_at=FETCHED)
+    by_title = {e.title: e for e in feed.entries}
+    assert by_title["No date at all"].published is None
+    assert by_title["No date at all"].date_note == "no date in feed"
+    future = by_title["From the future"]
+    assert future.published == FETCHED
+    assert (
+        future.date_note
+        == "feed date 2050-01-01T00:00:00+00:00 is in the future; set to fetch time"
+    )
+    assert by_title["Placeholder date"].published is None
+    assert (
+        by_title["Placeholder date"].date_note == "feed date 1970-01-01 is a placeholder; ignored"
+    )
+    assert by_title["Garbage date"].published is None
+    assert by_title["Garbage date"].date_note == "unreadable date in feed: 'sometime last week'"
+    assert by_title["Normal date"].date_note is None
+
+
+@pytest.mark.parametrize("name", ["xml_bomb.xml", "external_entity.xml"])
+def test_entity_declarations_are_refused(name: str) -> None:
+    with pytest.raises(FeedError, match="declares XML entities"):
+        parse_feed((FEEDS / name).read_bytes(), url=BASE, fetched_at=FETCHED)
+
+
+def test_utf16_encoded_bomb_is_refused_too() -> None:
+    text = (FEEDS / "xml_bomb.xml").read_text(encoding="utf-8")
+    body = text.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
+    assert declares_xml_entities(body.encode("utf-16"))
+
+
+def test_plain_doctype_without_entities_is_accepted() -> None:
+    body = (
+        b'<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN"'
+        b' "http://my.netscape.com/publish/formats/rss-0.91.dtd"><rss version="0.91"><channel>'
+        b"<title>Old</title><item><title>A</title><link>https://old.example.com/a</link></item>"
+        b"</channel></rss>"
+    )
+    feed = parse_feed(body, url=BASE, fetched_at=FETCHED)
+    assert [e.url for e in feed.entries] == ["https://old.example.com/a"]
+
+
+def test_empty_channel_is_a_valid_feed_without_entries() -> None:
+    feed = parse_feed((FEEDS / "empty_channel.xml").read_bytes(), url=BASE, fetched_at=FETCHED)
+    assert feed.entries == []
+    assert feed.title == "Quiet"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"", "not a feed: the response was empty"),
+        (b"   \n", "not a feed: the response was empty"),
+        (b"{not json", "not a feed: invalid JSON"),
+        (b'{"hello": "world"}', "not a feed: JSON without a JSON Feed version"),
+        (b'{"version": "https://jsonfeed.org/version/1"}', "without an 'items' list"),
+        (b"just some text, no markup at all", "not a feed: unreadable XML"),
+    ],
+)
+def test_unusable_documents_raise_one_line_reasons(body: bytes, message: str) -> None:
+    with pytest.raises(FeedError) as info:
+        parse_feed(body, url=BASE, fetched_at=FETCHED)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_plain_text_strips_markup_and_entities() -> None:
+    assert plain_text("  <b>Bold</b> &amp; <i>brave</i>\n news ") == "Bold & brave news"
+    assert plain_text("   ") is None
