@@ -156,7 +156,7 @@ def _normalize_path(path: str) -> str:
     if path.endswith("/amp/"):
         path = path[: -len("amp/")]
     elif path.endswith("/amp"):
-        path = path[: -len("amp")]
+        path = path[: -len("/amp")]
     elif "/amp/" in path and path.startswith("/amp/"):
         path = path[len("/amp") :]
     return path or "/"
