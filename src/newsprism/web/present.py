@@ -1,0 +1,320 @@
+"""Turning story data into what templates draw: bar segments, distributions, times, SVG timeline.
+
+Charts are plain markup with CSS classes (no inline style, no script) so that they render under
+the strict Content-Security-Policy and without JavaScript; every segment carries its label.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from newsprism.models import FACTUALITY_LABELS, OWNERSHIP_CATEGORIES
+from newsprism.timeutil import as_utc, utcnow
+
+SIDES = ("left", "center", "right")
+SIDE_LABELS = {"left": "Left", "center": "Center", "right": "Right", "unrated": "Unrated"}
+SIDE_SHORT = {"left": "L", "center": "C", "right": "R"}
+OWNERSHIP_LABELS = {
+    "independent": "Independent",
+    "corporation": "Corporation",
+    "private_equity": "Private equity",
+    "individual": "Billionaire / individual",
+    "government": "Government / state",
+    "public_broadcaster": "Public broadcaster",
+    "non_profit": "Non-profit",
+    "other": "Other",
+    "unknown": "Unknown",
+}
+
+
+@dataclass(frozen=True)
+class Segment:
+    key: str
+    label: str
+    count: int
+    pct: int  # rounded share of the rated total, 0…100
+
+    @property
+    def width_class(self) -> str:
+        return f"w-{max(0, min(100, self.pct))}"
+
+
+def _as_int(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def rounded_shares(counts: list[int]) -> list[int]:
+    """Percentages that add up to exactly 100 (largest remainder), so bars never overflow."""
+    total = sum(counts)
+    if total <= 0:
+        return [0 for _ in counts]
+    raw = [c * 100 / total for c in counts]
+    floors = [int(r) for r in raw]
+    left_over = 100 - sum(floors)
+    order = sorted(range(len(raw)), key=lambda i: raw[i] - floors[i], reverse=True)
+    for i in order[:left_over]:
+        floors[i] += 1
+    return floors
+
+
+def side_segments(bias: Mapping[str, Any] | None) -> list[Segment]:
+    """Left/center/right segments over rated outlets; unrated outlets are counted apart."""
+    bias = bias or {}
+    counts = [_as_int(bias.get(side)) for side in SIDES]
+    shares = rounded_shares(counts)
+    return [
+        Segment(side, SIDE_LABELS[side], count, pct)
+        for side, count, pct in zip(SIDES, counts, shares, strict=True)
+    ]
+
+
+def rated_total(bias: Mapping[str, Any] | None) -> int:
+    return sum(_as_int((bias or {}).get(side)) for side in SIDES)
+
+
+def _label_order(kind: str) -> list[str]:
+    if kind == "factuality":
+        return [*reversed(FACTUALITY_LABELS), "Unrated", "Unknown"]
+    return [*OWNERSHIP_CATEGORIES, "unknown"]
+
+
+def distribution(values: Mapping[str, Any] | None, kind: str) -> list[Segment]:
+    """Factuality or ownership counts as bars, in the scale's own order, shares of the total."""
+    items = [(str(k), _as_int(v)) for k, v in (values or {}).items() if _as_int(v) > 0]
+    order = _label_order(kind)
+    rank = {label.lower(): i for i, label in enumerate(order)}
+    items.sort(key=lambda kv: (rank.get(kv[0].lower(), len(order)), kv[0]))
+    shares = rounded_shares([count for _k, count in items])
+    labels = OWNERSHIP_LABELS if kind == "ownership" else {}
+    return [
+        Segment(
+            _slug(key),
+            labels.get(key, key.replace("_", " ").title() if kind != "factuality" else key),
+            count,
+            pct,
+        )
+        for (key, count), pct in zip(items, shares, strict=True)
+    ]
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-") or "none"
+
+
+def ago(value: datetime | str | None, now: datetime | None = None) -> str:
+    when = parse_time(value)
+    if when is None:
+        return "date unknown"
+    seconds = ((now or utcnow()) - when).total_seconds()
+    if seconds < 0:
+        return when.strftime("%d %b %Y")
+    if seconds < 90:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        hours = int(seconds // 3600)
+        return f"{hours} hour{'s' if hours != 1 else ''} ago"
+    if seconds < 7 * 86400:
+        days = int(seconds // 86400)
+        return f"{days} day{'s' if days != 1 else ''} ago"
+    return when.strftime("%d %b %Y")
+
+
+def parse_time(value: datetime | str | None) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return as_utc(value)
+    try:
+        return as_utc(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+    except ValueError:
+        return None
+
+
+def iso_time(value: datetime | str | None) -> str:
+    when = parse_time(value)
+    return when.isoformat().replace("+00:00", "Z") if when else ""
+
+
+def long_time(value: datetime | str | None) -> str:
+    when = parse_time(value)
+    return when.strftime("%d %b %Y, %H:%M UTC") if when else "unknown"
+
+
+# --- timeline ------------------------------------------------------------------------------
+
+_TL_WIDTH, _TL_HEIGHT = 360, 180
+_TL_LEFT, _TL_BOTTOM, _TL_TOP = 28, 24, 10
+# Bins from one hour up to one week, picked so a story's whole life fits in ≤ 36 bars (readable in the side column).
+_BIN_HOURS = (1, 2, 3, 6, 12, 24, 48, 168)
+_MAX_BINS = 36
+
+
+def timeline_points(articles: Iterable[Mapping[str, Any]]) -> list[tuple[datetime, str]]:
+    points = []
+    for article in articles:
+        when = parse_time(article.get("published"))
+        if when is not None:
+            side = article.get("side") or "unrated"
+            points.append((when, side if side in SIDES else "unrated"))
+    return points
+
+
+def timeline_svg(points: list[tuple[datetime, str]], label: str = "Articles over time") -> Markup:
+    """Stacked bars of articles per time bin and side, as inline SVG with text labels."""
+    if not points:
+        return Markup("")
+    start = min(p[0] for p in points)
+    end = max(p[0] for p in points)
+    span_h = max(1.0, (end - start).total_seconds() / 3600)
+    bin_h = next((h for h in _BIN_HOURS if span_h / h <= _MAX_BINS), _BIN_HOURS[-1])
+    origin = start.replace(minute=0, second=0, microsecond=0)
+    if bin_h >= 24:
+        origin = origin.replace(hour=0)
+    bins: dict[int, Counter[str]] = {}
+    for when, side in points:
+        index = int((when - origin).total_seconds() // (bin_h * 3600))
+        bins.setdefault(index, Counter())[side] += 1
+    n_bins = max(bins) + 1
+    tallest = max(sum(c.values()) for c in bins.values())
+    plot_w = _TL_WIDTH - _TL_LEFT - 8
+    plot_h = _TL_HEIGHT - _TL_BOTTOM - _TL_TOP
+    bar_w = plot_w / n_bins
+    parts = [
+        f'<svg class="timeline" viewBox="0 0 {_TL_WIDTH} {_TL_HEIGHT}" role="img" '
+        f'aria-labelledby="tl-title tl-desc" preserveAspectRatio="xMidYMid meet">',
+        f'<title id="tl-title">{escape(label)}</title>',
+        f'<desc id="tl-desc">{len(points)} articles, one bar per {bin_h} hour'
+        f"{'s' if bin_h != 1 else ''}, stacked by side: left, center, right, unrated.</desc>",
+    ]
+    for tick in sorted({0, tallest // 2, tallest}):
+        y = _TL_TOP + plot_h - plot_h * tick / tallest
+        parts.append(
+            f'<line class="tl-grid" x1="{_TL_LEFT}" x2="{_TL_WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}"/>'
+            f'<text class="tl-axis" x="{_TL_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>'
+        )
+    for index, counts in sorted(bins.items()):
+        x = _TL_LEFT + index * bar_w
+        y = _TL_TOP + plot_h
+        when = origin + timedelta(hours=index * bin_h)
+        tip = ", ".join(
+            f"{counts[s]} {SIDE_LABELS[s].lower()}" for s in (*SIDES, "unrated") if counts[s]
+        )
+        parts.append(f"<g><title>{when.strftime('%d %b %H:%M')} UTC: {escape(tip)}</title>")
+        for side in (*SIDES, "unrated"):
+            if not counts[side]:
+                continue
+            h = plot_h * counts[side] / tallest
+            y -= h
+            parts.append(
+                f'<rect class="tl-{side}" x="{x + bar_w * 0.12:.1f}" y="{y:.1f}" '
+                f'width="{max(1.0, bar_w * 0.76):.1f}" height="{h:.1f}"/>'
+            )
+        parts.append("</g>")
+    fmt = "%d %b" if bin_h >= 24 or span_h > 48 else "%d %b %H:%M"
+    for frac, anchor in ((0.0, "start"), (1.0, "end")):
+        when = origin + timedelta(hours=bin_h * (n_bins * frac))
+        x = _TL_LEFT + plot_w * frac
+        parts.append(
+            f'<text class="tl-axis" x="{x:.1f}" y="{_TL_HEIGHT - 8}" text-anchor="{anchor}">'
+            f"{when.strftime(fmt)}</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+# --- framing and tags: accept the analysis stage's plain shapes ----------------------------
+
+_WORD_KEYS = ("words", "terms", "phrases", "distinctive", "top_words")
+_HEADLINE_KEYS = ("headlines", "titles")
+
+
+def _term(item: Any) -> str | None:
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict):
+        for key in ("term", "word", "phrase", "text", "name"):
+            if item.get(key):
+                return str(item[key])
+    if isinstance(item, list | tuple) and item:
+        return str(item[0])
+    return None
+
+
+def _headline(item: Any) -> dict[str, Any] | None:
+    if isinstance(item, str):
+        return {"title": item, "outlet": None, "id": None}
+    if isinstance(item, dict) and (item.get("title") or item.get("headline")):
+        outlet = item.get("outlet")
+        if isinstance(outlet, dict):
+            outlet = outlet.get("name")
+        return {
+            "title": str(item.get("title") or item.get("headline")),
+            "outlet": outlet or item.get("outlet_name"),
+            "id": item.get("id") or item.get("article_id"),
+        }
+    return None
+
+
+def framing_columns(
+    framing: Any, headlines_by_side: Any = None, max_words: int = 10, max_heads: int = 4
+) -> list[dict[str, Any]]:
+    """Per side: the words that set its coverage apart and its headlines, for three columns."""
+    framing = framing if isinstance(framing, dict) else {}
+    words_root = next((framing[k] for k in _WORD_KEYS if isinstance(framing.get(k), dict)), None)
+    heads_root = headlines_by_side if isinstance(headlines_by_side, dict) else None
+    if heads_root is None:
+        heads_root = next(
+            (framing[k] for k in _HEADLINE_KEYS if isinstance(framing.get(k), dict)), None
+        )
+    columns = []
+    for side in SIDES:
+        own = framing.get(side)
+        if words_root is not None:
+            raw_words = words_root.get(side) or []
+        elif isinstance(own, dict):
+            raw_words = next((own[k] for k in _WORD_KEYS if own.get(k)), [])
+        else:
+            raw_words = own if isinstance(own, list) else []
+        if heads_root is not None:
+            raw_heads = heads_root.get(side) or []
+        elif isinstance(own, dict):
+            raw_heads = next((own[k] for k in _HEADLINE_KEYS if own.get(k)), [])
+        else:
+            raw_heads = []
+        words = [w for w in (_term(i) for i in raw_words) if w][:max_words]
+        heads = [h for h in (_headline(i) for i in raw_heads) if h][:max_heads]
+        columns.append(
+            {"side": side, "label": SIDE_LABELS[side], "words": words, "headlines": heads}
+        )
+    return columns if any(c["words"] or c["headlines"] for c in columns) else []
+
+
+def tag_list(tags: Any, limit: int = 16) -> list[dict[str, str]]:
+    found = []
+    for item in tags or []:
+        if isinstance(item, str):
+            found.append({"name": item, "kind": ""})
+        elif isinstance(item, dict):
+            name = item.get("name") or item.get("text") or item.get("label") or item.get("tag")
+            if name:
+                found.append(
+                    {"name": str(name), "kind": str(item.get("kind") or item.get("type") or "")}
+                )
+    return found[:limit]
+
+
+def first_report(articles: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The article that broke the news: the earliest dated one."""
+    dated = [a for a in articles if parse_time(a.get("published")) is not None]
+    return min(dated, key=lambda a: parse_time(a.get("published"))) if dated else None  # type: ignore[arg-type,return-value]

@@ -1,0 +1,32 @@
+"""Query parameters shared by pages and the API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import Query
+
+Side = Literal["left", "center", "right"]
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+SideQuery = Annotated[Side | None, Query(description="Only stories covered by this side.")]
+CountryQuery = Annotated[
+    str | None,
+    Query(
+        max_length=8,
+        pattern=r"^[A-Za-z]{0,8}$",
+        description="ISO 3166-1 alpha-2 country of covering outlets.",
+    ),
+]
+TopicQuery = Annotated[
+    str | None, Query(max_length=200, description="Topic words that stories must mention.")
+]
+PageQuery = Annotated[int, Query(ge=1, le=10_000, description="Page number, from 1.")]
+
+
+def clean(text: str | None) -> str | None:
+    """Empty form fields mean 'no filter'."""
+    text = (text or "").strip()
+    return text or None

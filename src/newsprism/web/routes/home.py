@@ -1,0 +1,58 @@
+"""Home: top stories ranked by coverage and recency, with topic, country and side filters."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from newsprism.store.web_queries import store_counts, story_countries
+from newsprism.web.context import render, web_state
+from newsprism.web.routes.common import (
+    PAGE_SIZE,
+    CountryQuery,
+    PageQuery,
+    SideQuery,
+    TopicQuery,
+    clean,
+)
+from newsprism.web.stories import blindspot_stories, top_stories
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def home(
+    request: Request,
+    q: TopicQuery = None,
+    country: CountryQuery = None,
+    side: SideQuery = None,
+    page: PageQuery = 1,
+) -> Response:
+    topic, country = clean(q), (clean(country) or "").lower() or None
+    offset = (page - 1) * PAGE_SIZE
+    with web_state(request).db.read() as conn:
+        found = top_stories(
+            conn, limit=PAGE_SIZE + 1, offset=offset, side=side, country=country, q=topic
+        )
+        spots = blindspot_stories(conn, limit=4) if page == 1 and not topic else []
+        countries = story_countries(conn)
+        counts = store_counts(conn)
+    return render(
+        request,
+        "home.html",
+        {
+            "stories": found[:PAGE_SIZE],
+            "has_next": len(found) > PAGE_SIZE,
+            "page": page,
+            "filters": {"q": topic or "", "country": country or "", "side": side or ""},
+            "countries": countries,
+            "blindspots": spots,
+            "counts": counts,
+            "filter_params": urlencode(
+                {k: v for k, v in (("q", topic), ("country", country), ("side", side)) if v}
+            ),
+            "search_q": "",
+        },
+    )

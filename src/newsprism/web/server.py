@@ -1,0 +1,75 @@
+"""Serving the app with uvicorn, for ``newsprism serve`` and ``newsprism run``."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+
+import click
+import uvicorn
+
+from newsprism.config import Settings
+from newsprism.errors import InputError
+from newsprism.store.database import Database
+from newsprism.web.app import create_app
+from newsprism.web.background import PipelineLoop
+
+
+def open_url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
+
+
+def configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def check_listen(host: str, port: int) -> None:
+    """Fail with one line before start-up when the address cannot be bound."""
+    if not 0 < port < 65536:
+        raise InputError(f"--port: {port} is not a TCP port (1–65535)")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise InputError(f"--host: cannot resolve {host!r}: {exc.strerror}") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def serve_forever(
+    db: Database, settings: Settings, host: str, port: int, loop: PipelineLoop | None = None
+) -> None:
+    """Serve until Ctrl-C or SIGTERM; then let the current write finish and return."""
+    check_listen(host, port)
+    app = create_app(settings, db)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    click.echo(f"newsprism is serving {open_url(host, port)}  (Ctrl-C stops it)", err=True)
+    try:
+        if loop is not None:
+            loop.start()
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if loop is not None:
+            loop.stop()
+            # Take the writer's turn: it is ours only once the loop's current write has
+            # committed, and keeping it (never released) stops the loop from starting another
+            # before the process exits.
+            db.write().__enter__()
+    click.echo("newsprism: stopped", err=True)

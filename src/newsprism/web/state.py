@@ -1,0 +1,20 @@
+"""What every request handler reaches through ``request.app.state``: settings, store, signer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi.templating import Jinja2Templates
+
+from newsprism.config import Settings
+from newsprism.store.database import Database
+from newsprism.web.security import LoginLimiter, SessionSigner
+
+
+@dataclass
+class WebState:
+    settings: Settings
+    db: Database
+    templates: Jinja2Templates
+    signer: SessionSigner
+    limiter: LoginLimiter = field(default_factory=LoginLimiter)
