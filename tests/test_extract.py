@@ -5,13 +5,8 @@ from __future__ import annotations
 import os
 import time
 
-from newsprism.ingest.extract import (
-    Extracted,
-    ExtractionPool,
-    PageJob,
-    decode_html,
-    extract_page,
-)
+from newsprism.ingest.extract import Extracted, decode_html, extract_page
+from newsprism.ingest.extract_pool import ExtractionPool, PageJob
 
 _BODY = (
     "The city council approved the new transit budget on Tuesday after a long debate. "
@@ -125,13 +120,19 @@ def test_pool_kills_a_runaway_page_and_keeps_working() -> None:
         assert "crashed" in (by_key["crash"].error or "")
         assert "parser exploded" in (by_key["raise"].error or "")
         assert [by_key[k].extracted.text for k in "abc"] == ["first", "second", "third"]  # type: ignore[union-attr]
-        assert pool.killed == 1
-        again = pool.extract(b"after", "https://x.example/after")
-        assert again.extracted is not None and again.extracted.text == "after"
+        assert pool.killed == 2  # the runaway page's worker and the crashed one
+        assert pool.extract(b"after", "https://x.example/after").text == "after"
+        timed_out = pool.extract(b"", "https://x.example/slow")
+        assert timed_out.text == "" and "worker killed" in (timed_out.note or "")
 
 
 def test_pool_runs_the_real_extractor() -> None:
     with ExtractionPool(workers=1, timeout_s=60) as pool:
         result = pool.extract(_page().encode(), "https://news.example/transit")
-    assert result.error is None and result.extracted is not None
-    assert "transit budget" in result.extracted.text
+    assert "transit budget" in result.text and result.title == "Council approves transit budget"
+
+
+def test_pool_is_reachable_from_the_extract_module() -> None:
+    from newsprism.ingest import extract
+
+    assert extract.ExtractionPool is ExtractionPool

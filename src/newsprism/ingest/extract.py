@@ -1,23 +1,16 @@
 """Article text and metadata from a fetched page: encoding detection, then trafilatura.
 
-``extract_page`` runs in-process; ``ExtractionPool`` runs it in worker processes with a hard
-per-page timeout (a runaway page is killed with its worker, which is replaced). Both return plain text (nothing HTML is stored
+``extract_page`` runs in-process; ``newsprism.ingest.extract_pool.ExtractionPool`` runs it in
+worker processes with a hard per-page timeout. Both return plain text (nothing HTML is stored
 from a page), so the web layer only ever escapes it.
 """
 
 from __future__ import annotations
 
 import codecs
-import multiprocessing
 import re
-import threading
-import time
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
-from typing import Any
 
 import trafilatura
 from charset_normalizer import from_bytes
@@ -156,169 +149,10 @@ def extract_page(
     )
 
 
-@dataclass(slots=True)
-class PageJob:
-    key: Any  # the caller's handle (an entry id, a URL): returned with the result
-    html: bytes
-    url: str
-    content_type: str | None = None
+def __getattr__(name: str) -> object:
+    # The pool lives in its own module (it imports this one); keep ``extract.ExtractionPool``.
+    if name in ("ExtractionPool", "PageJob", "PageResult"):
+        from newsprism.ingest import extract_pool
 
-
-@dataclass(slots=True)
-class PageResult:
-    key: Any
-    extracted: Extracted | None
-    error: str | None = None  # one line: timeout, crash or extraction error
-
-
-Extractor = Callable[..., Extracted]
-
-
-def _worker_main(conn: Connection, max_bytes: int, extractor: Extractor) -> None:
-    # Runs in the child: one job at a time, until the parent closes the pipe.
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        html, url, content_type = job
-        try:
-            result: tuple[str, Any] = (
-                "ok",
-                extractor(html, url, content_type=content_type, max_bytes=max_bytes),
-            )
-        except Exception as exc:  # reported to the parent as this page's error
-            result = ("error", f"{type(exc).__name__}: {exc}"[:500])
-        try:
-            conn.send(result)
-        except (BrokenPipeError, OSError):
-            return
-
-
-@dataclass
-class _Worker:
-    process: BaseProcess
-    conn: Connection
-    job_index: int | None = None
-    started: float = 0.0
-
-
-class ExtractionPool:
-    """Extraction in ``workers`` processes; a page running past ``timeout_s`` is killed.
-
-    ``concurrent.futures`` cannot kill one task: a killed worker breaks the whole executor.
-    Here each worker has its own pipe, so the pool kills the one stuck on a runaway page,
-    starts a fresh one and goes on. Workers start with ``spawn``: forking a process that runs
-    threads (the web server, the poller) can copy held locks into the child.
-    """
-
-    def __init__(
-        self,
-        workers: int = 2,
-        timeout_s: float = 15.0,
-        max_bytes: int = DEFAULT_MAX_BYTES,
-        *,
-        extractor: Extractor = extract_page,
-    ) -> None:
-        """``extractor`` must be a module-level function (workers import it by name)."""
-        if workers < 1:
-            raise ValueError("workers must be at least 1")
-        self.workers = workers
-        self.timeout_s = timeout_s
-        self.max_bytes = max_bytes
-        self.extractor = extractor
-        self._context = multiprocessing.get_context("spawn")
-        self._pool: list[_Worker] = []
-        self._lock = threading.Lock()
-        self.killed = 0  # workers killed for running past the timeout
-
-    def _start_worker(self) -> _Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(
-            target=_worker_main, args=(child, self.max_bytes, self.extractor), daemon=True
-        )
-        process.start()
-        child.close()
-        return _Worker(process, parent)
-
-    def _stop_worker(self, worker: _Worker, *, kill: bool) -> None:
-        worker.conn.close()
-        if kill:
-            worker.process.kill()
-        worker.process.join(timeout=5)
-        if worker.process.is_alive():
-            worker.process.kill()
-            worker.process.join(timeout=5)
-
-    def extract(self, html: bytes, url: str, content_type: str | None = None) -> PageResult:
-        return self.extract_many([PageJob(url, html, url, content_type)])[0]
-
-    def extract_many(self, jobs: Iterable[PageJob]) -> list[PageResult]:
-        """Results in the order of ``jobs``; every job gets a result, failed ones an error."""
-        queue: Sequence[PageJob] = list(jobs)
-        results: list[PageResult | None] = [None] * len(queue)
-        with self._lock:
-            while len(self._pool) < min(self.workers, max(1, len(queue))):
-                self._pool.append(self._start_worker())
-            next_job = 0
-            busy: dict[Connection, _Worker] = {}
-            while next_job < len(queue) or busy:
-                for worker in self._pool:
-                    if worker.job_index is None and next_job < len(queue):
-                        job = queue[next_job]
-                        worker.job_index, worker.started = next_job, time.monotonic()
-                        try:
-                            worker.conn.send((job.html, job.url, job.content_type))
-                        except (BrokenPipeError, OSError):
-                            worker.started = 0.0  # dead before it started: replaced below
-                        busy[worker.conn] = worker
-                        next_job += 1
-                soonest = min(w.started for w in busy.values()) + self.timeout_s
-                ready = wait(list(busy), timeout=max(0.0, soonest - time.monotonic()))
-                for conn in ready:
-                    worker = busy.pop(conn)  # type: ignore[call-overload]
-                    index = worker.job_index
-                    assert index is not None
-                    worker.job_index = None
-                    try:
-                        status, payload = worker.conn.recv()
-                    except (EOFError, OSError):
-                        results[index] = PageResult(
-                            queue[index].key, None, "extraction worker crashed on this page"
-                        )
-                        self._replace(worker, kill=True)
-                        continue
-                    if status == "ok":
-                        results[index] = PageResult(queue[index].key, payload)
-                    else:
-                        results[index] = PageResult(queue[index].key, None, payload)
-                now = time.monotonic()
-                for conn, worker in list(busy.items()):
-                    if now - worker.started >= self.timeout_s:
-                        index = worker.job_index
-                        assert index is not None
-                        del busy[conn]
-                        results[index] = PageResult(
-                            queue[index].key,
-                            None,
-                            f"extraction took longer than {self.timeout_s:g} s; worker killed",
-                        )
-                        self.killed += 1
-                        self._replace(worker, kill=True)
-        return [r for r in results if r is not None]
-
-    def _replace(self, worker: _Worker, *, kill: bool) -> None:
-        self._stop_worker(worker, kill=kill)
-        self._pool[self._pool.index(worker)] = self._start_worker()
-
-    def close(self) -> None:
-        with self._lock:
-            for worker in self._pool:
-                self._stop_worker(worker, kill=False)
-            self._pool.clear()
-
-    def __enter__(self) -> ExtractionPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        return getattr(extract_pool, name)
+    raise AttributeError(name)
