@@ -266,7 +266,11 @@ def clean_title(title: str, domain: str) -> str | None:
     parts = [p.strip() for p in re.split(r"\s+[|:\-–—]\s+", title) if p.strip()]
     for part in parts:
         squashed = re.sub(r"[^a-z0-9]", "", part.lower())
-        if squashed and (squashed in label or label in squashed):
+        # The part must name the outlet, not merely share a word with its domain ('News' is
+        # in '9news' but is not its name).
+        if squashed and (
+            label in squashed or (squashed in label and len(squashed) >= max(5, 0.7 * len(label)))
+        ):
             return part
     return None
 
