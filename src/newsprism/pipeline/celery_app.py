@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_process_shutdown, worker_shutdown
 
 from newsprism.config import Settings
 from newsprism.pipeline import worker_state
@@ -59,6 +59,11 @@ def configure(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
         enable_utc=True,
     )
+    from newsprism.pipeline import tasks  # noqa: F401  (registers the tasks)
+
+    for name, task in app.tasks.items():
+        if name.startswith("newsprism."):
+            task.max_retries = settings.task_max_retries
     return app
 
 
@@ -66,6 +71,12 @@ def configure(settings: Settings) -> Celery:
 def _fresh_store_after_fork(**_kwargs: Any) -> None:
     # Database connections must never be shared across fork(): each pool process opens its own.
     worker_state.forget_database()
+
+
+@worker_process_shutdown.connect
+@worker_shutdown.connect
+def _close_worker_state(**_kwargs: Any) -> None:
+    worker_state.close()
 
 
 def run_worker(

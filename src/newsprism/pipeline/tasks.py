@@ -21,18 +21,18 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from newsprism.pipeline import worker_state
 from newsprism.pipeline.celery_app import app
-from newsprism.store.locks import LockTimeout, exclusive
+from newsprism.store.locks import exclusive
 
 log = logging.getLogger(__name__)
 
-# Story-changing steps wait this long for the lock before the task is retried later.
-STORIES_LOCK_TIMEOUT_S = 120.0
 STORIES_LOCK = "stories"
+# A holder of the story lock goes round again while new work keeps arriving, but hands the lock
+# on after this many passes, so a busy deployment's analysis is not starved by assignment.
+MAX_PASSES = 20
 
 RETRYABLE: tuple[type[BaseException], ...] = (
     OperationalError,
     DBAPIError,
-    LockTimeout,
     ConnectionError,
     TimeoutError,
 )
@@ -55,11 +55,16 @@ def poll_feed(self: Task, feed_id: int) -> dict[str, int]:
     from newsprism.ingest.poll import poll_cycle
 
     db, settings = worker_state.database(), worker_state.settings()
-    report = poll_cycle(db, settings, feed_ids=[feed_id])
-    added = int(getattr(report, "new_articles", 0) or 0)
-    if added:
+    report = poll_cycle(
+        db,
+        settings,
+        feed_ids=[feed_id],
+        fetcher=worker_state.fetcher(),
+        extractor=worker_state.extractor(),
+    )
+    if report.new_articles:
         assign_stories.delay()
-    return {"feed_id": feed_id, "new_articles": added}
+    return {"feed_id": feed_id, "new_articles": report.new_articles, "failed": report.failed}
 
 
 @app.task(name="newsprism.store_articles", **_TASK_OPTIONS)
@@ -77,19 +82,30 @@ def store_articles(self: Task, drafts: list[dict[str, Any]]) -> dict[str, int]:
 
 @app.task(name="newsprism.assign_stories", **_TASK_OPTIONS)
 def assign_stories(self: Task) -> dict[str, int]:
-    """Assign every unclustered article to a story and run the merge pass, like embedded mode."""
+    """Assign every unclustered article to a story and run the merge pass, like embedded mode.
+
+    When another process holds the lock this task ends at once: the holder runs again until no
+    article is left unclustered, and the scheduler's sweep takes what arrived after its last look.
+    Many poll tasks thus cost one assignment pass, not one each.
+    """
     from newsprism.pipeline.process import process_pending
 
     db, settings = worker_state.database(), worker_state.settings()
-    with exclusive(db, STORIES_LOCK, timeout_s=STORIES_LOCK_TIMEOUT_S):
-        report = process_pending(db, settings, merge=True, refresh=False)
-    if report.clustered or report.stories_merged:
+    totals = {"clustered": 0, "stories_created": 0, "stories_merged": 0, "skipped": 0}
+    with exclusive(db, STORIES_LOCK, wait=False) as acquired:
+        if not acquired:
+            totals["skipped"] = 1
+            return totals
+        for _ in range(MAX_PASSES):
+            report = process_pending(db, settings, merge=True, refresh=False)
+            totals["clustered"] += report.clustered
+            totals["stories_created"] += report.stories_created
+            totals["stories_merged"] += report.stories_merged
+            if not report.clustered:
+                break
+    if totals["clustered"] or totals["stories_merged"]:
         analyze_stories.delay()
-    return {
-        "clustered": report.clustered,
-        "stories_created": report.stories_created,
-        "stories_merged": report.stories_merged,
-    }
+    return totals
 
 
 @app.task(name="newsprism.analyze_stories", **_TASK_OPTIONS)
@@ -98,6 +114,14 @@ def analyze_stories(self: Task) -> dict[str, int]:
     from newsprism.analyze.refresh import refresh_dirty_stories
 
     db, settings = worker_state.database(), worker_state.settings()
-    with exclusive(db, STORIES_LOCK, timeout_s=STORIES_LOCK_TIMEOUT_S):
-        refreshed = refresh_dirty_stories(db, settings)
-    return {"refreshed": refreshed}
+    refreshed = 0
+    with exclusive(db, STORIES_LOCK, wait=False) as acquired:
+        if not acquired:
+            # The holder is assigning (it enqueues analysis when done) or analysing already.
+            return {"refreshed": 0, "skipped": 1}
+        for _ in range(MAX_PASSES):
+            done = refresh_dirty_stories(db, settings)
+            refreshed += done
+            if not done:
+                break
+    return {"refreshed": refreshed, "skipped": 0}

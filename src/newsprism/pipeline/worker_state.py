@@ -1,15 +1,26 @@
-"""Per-process state of a scale-out worker: its settings and its one store connection pool."""
+"""Per-process state of a scale-out worker, shared by its tasks.
+
+One store connection pool, one HTTP fetcher (so per-host politeness holds across the tasks a
+process runs at once) and one extraction process pool (started once, not per task).
+"""
 
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from newsprism.config import Settings, load_settings
 from newsprism.store.database import Database
 
+if TYPE_CHECKING:
+    from newsprism.ingest.extract_pool import ExtractionPool
+    from newsprism.ingest.http import Fetcher
+
 _lock = threading.Lock()
 _settings: Settings | None = None
 _database: Database | None = None
+_fetcher: Fetcher | None = None
+_extractor: ExtractionPool | None = None
 
 
 def set_settings(settings: Settings) -> None:
@@ -38,6 +49,41 @@ def database() -> Database:
         if _database is None:
             _database = Database(current.db_url)
         return _database
+
+
+def fetcher() -> Fetcher:
+    global _fetcher
+    current = settings()
+    with _lock:
+        if _fetcher is None:
+            from newsprism.ingest.http import Fetcher
+
+            _fetcher = Fetcher(current)
+        return _fetcher
+
+
+def extractor() -> ExtractionPool:
+    global _extractor
+    current = settings()
+    with _lock:
+        if _extractor is None:
+            from newsprism.ingest.extract_pool import ExtractionPool
+
+            _extractor = ExtractionPool(current.extract_workers, current.extract_timeout_s)
+        return _extractor
+
+
+def close() -> None:
+    """Stop the extraction processes and close connections (worker shutdown)."""
+    global _fetcher, _extractor, _database
+    with _lock:
+        if _extractor is not None:
+            _extractor.close()
+        if _fetcher is not None:
+            _fetcher.close()
+        if _database is not None:
+            _database.dispose()
+        _fetcher = _extractor = _database = None
 
 
 def forget_database() -> None:

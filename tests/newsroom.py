@@ -1,0 +1,246 @@
+"""A hand-made news site on 127.0.0.1: outlets' RSS feeds and article pages about distinct events.
+
+Each story is one invented event (a place, two people, an organisation, a figure) covered by
+several outlets in their own words; stories share no names, so any correct clusterer, whatever
+order the articles reach it in, finds the same partition. Used by the scale-out end-to-end test
+and its benchmark.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import random
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+PLACES = [
+    "Aberdeen", "Bergamo", "Cordoba", "Dresden", "Eindhoven", "Fukuoka", "Gdansk", "Hobart",
+    "Izmir", "Jaipur", "Kaunas", "Leipzig", "Mombasa", "Nantes", "Odessa", "Porto", "Quebec",
+    "Rosario", "Salvador", "Tampere", "Utrecht", "Valencia", "Winnipeg", "Xiamen", "Yokohama",
+    "Zaragoza", "Antwerp", "Bilbao", "Calgary", "Durban", "Essen", "Florence", "Geelong",
+    "Halifax", "Innsbruck", "Jeddah", "Kyoto", "Lyon", "Malmo", "Naples", "Oslo", "Perth",
+    "Quito", "Reno", "Seville", "Toulouse", "Uppsala", "Verona", "Wuhan", "Ypres", "Zurich",
+    "Aarhus", "Brno", "Cairns", "Dundee", "Erfurt", "Fresno", "Graz", "Hamburg", "Ibadan",
+]  # fmt: skip
+FIRST = [
+    "Amara", "Bogdan", "Chiara", "Dmitri", "Elif", "Farid", "Greta", "Hiroshi", "Ines", "Jonas",
+    "Kemal", "Leona", "Mateo", "Nadia", "Oskar", "Priya", "Quentin", "Rosa", "Stefan", "Tamsin",
+]  # fmt: skip
+LAST = [
+    "Abernathy", "Brennan", "Castellano", "Delacroix", "Engstrom", "Fitzgerald", "Gallagher",
+    "Halvorsen", "Ibarra", "Jablonski", "Kowalczyk", "Lindqvist", "Moreau", "Nakamura",
+    "Okonkwo", "Petrakis", "Quinlan", "Rasmussen", "Santangelo", "Thorvaldsen", "Underwood",
+    "Valdivia", "Whitcombe", "Yamamoto", "Zielinski",
+]  # fmt: skip
+EVENTS = [
+    ("bridge collapse", "collapsed", "engineers", "inspection records"),
+    ("port strike", "walked out", "dock workers", "wage talks"),
+    ("chemical spill", "leaked", "river authorities", "water samples"),
+    ("museum theft", "was stolen", "detectives", "security footage"),
+    ("stadium vote", "was approved", "council members", "construction bids"),
+    ("wildfire", "spread", "firefighters", "evacuation orders"),
+    ("rail derailment", "derailed", "investigators", "track sensors"),
+    ("bank merger", "was announced", "regulators", "share prices"),
+    ("hospital outage", "went dark", "nurses", "backup generators"),
+    ("vaccine trial", "was halted", "scientists", "trial data"),
+]
+ORGS = ["Authority", "Union", "Institute", "Commission", "Foundation", "Agency", "Council"]
+
+
+@dataclass
+class Article:
+    slug: str
+    outlet: int
+    story: int
+    title: str
+    paragraphs: list[str]
+    published: datetime
+
+
+@dataclass
+class Newsroom:
+    outlets: int
+    articles: list[Article] = field(default_factory=list)
+
+    def feed_path(self, outlet: int) -> str:
+        return f"/outlet{outlet}/rss.xml"
+
+    def page_path(self, article: Article) -> str:
+        return f"/outlet{article.outlet}/{article.slug}.html"
+
+
+def _story_text(rng: random.Random, story: int, outlet: int) -> tuple[str, list[str]]:
+    place = PLACES[story % len(PLACES)]
+    event, verb, actors, evidence = EVENTS[story % len(EVENTS)]
+    person = f"{FIRST[story % len(FIRST)]} {LAST[(story * 7) % len(LAST)]}"
+    other = f"{FIRST[(story * 3 + 1) % len(FIRST)]} {LAST[(story * 11 + 5) % len(LAST)]}"
+    org = f"{place} {ORGS[story % len(ORGS)]}"
+    figure = 100 + story * 37
+    titles = [
+        f"{place} {event}: {person} says {figure} affected",
+        f"{person} responds as {place} {event} leaves {figure} affected",
+        f"{org} opens inquiry into {place} {event}",
+        f"What we know about the {place} {event}",
+        f"{place} {event}: {other} of the {org} demands answers",
+        f"{figure} affected after {place} {event}, {org} says",
+    ]
+    sentences = [
+        f"A {event} in {place} {verb} on Tuesday, and {figure} people were affected, "
+        f"according to the {org}.",
+        f"{person}, who leads the response in {place}, said {actors} were examining "
+        f"{evidence} through the night.",
+        f"{other} of the {org} called for an independent review of the {place} {event}.",
+        f"Local {actors} told reporters that the {event} in {place} had been feared for months.",
+        f"The {org} said the figure of {figure} could still change as {evidence} are checked.",
+        f"Residents of {place} gathered outside the offices of the {org} on Wednesday.",
+        f"{person} promised to publish the {evidence} once {actors} had finished their work.",
+        f"Critics including {other} said the {org} had ignored warnings about a {event}.",
+    ]
+    rng.shuffle(sentences)
+    paragraphs = [" ".join(sentences[i : i + 2]) for i in range(0, len(sentences), 2)]
+    return titles[outlet % len(titles)], paragraphs
+
+
+def build_newsroom(
+    stories: int = 60, outlets: int = 10, per_story: int = 5, seed: int = 7
+) -> Newsroom:
+    """``stories`` events, each covered by ``per_story`` of ``outlets`` outlets."""
+    rng = random.Random(seed)
+    room = Newsroom(outlets=outlets)
+    start = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+    for story in range(stories):
+        covering = rng.sample(range(outlets), per_story)
+        base = start + timedelta(minutes=17 * story)
+        for rank, outlet in enumerate(covering):
+            title, paragraphs = _story_text(rng, story, outlet)
+            room.articles.append(
+                Article(
+                    slug=f"story-{story}-report",
+                    outlet=outlet,
+                    story=story,
+                    title=title,
+                    paragraphs=paragraphs,
+                    published=base + timedelta(minutes=11 * rank + outlet),
+                )
+            )
+    return room
+
+
+def page_html(article: Article) -> bytes:
+    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in article.paragraphs)
+    title = html.escape(article.title)
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{title}</title>"
+        f"<meta property='article:published_time' content='{article.published.isoformat()}'>"
+        "</head><body><nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+        f"<article><h1>{title}</h1>{body}</article>"
+        "<footer>Copyright The Outlet. All rights reserved.</footer></body></html>"
+    ).encode()
+
+
+def feed_xml(room: Newsroom, outlet: int, base_url: str) -> bytes:
+    items = []
+    for article in room.articles:
+        if article.outlet != outlet:
+            continue
+        link = base_url + room.page_path(article)
+        items.append(
+            "<item>"
+            f"<title>{html.escape(article.title)}</title>"
+            f"<link>{html.escape(link)}</link>"
+            f"<guid>{html.escape(link)}</guid>"
+            f"<pubDate>{format_datetime(article.published)}</pubDate>"
+            f"<description>{html.escape(article.paragraphs[0])}</description>"
+            "</item>"
+        )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
+        f"<title>Outlet {outlet}</title><link>{base_url}/outlet{outlet}/</link>"
+        f"<description>News from outlet {outlet}</description>{''.join(items)}"
+        "</channel></rss>"
+    ).encode()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Site
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        found = self.server.documents.get(self.path.split("?", 1)[0])
+        status, content_type, body = (200, *found) if found else (404, "text/plain", b"not found")
+        # Feeds carry an ETag, so a client that recorded it before storing every article of the
+        # feed would get 304 Not Modified on a retry and lose the rest: tests would see that.
+        etag = f'"{hashlib.sha1(body).hexdigest()}"'
+        if found and self.headers.get("If-None-Match") == etag:
+            status, body = 304, b""
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        if found:
+            self.send_header("ETag", etag)
+        self.end_headers()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _Site(ThreadingHTTPServer):
+    daemon_threads = True
+    documents: dict[str, tuple[str, bytes]]
+
+
+class StaticSite:
+    """Serves fixed documents (path -> (content type, body)) on 127.0.0.1, an ephemeral port."""
+
+    def __init__(self) -> None:
+        self._server = _Site(("127.0.0.1", 0), _Handler)
+        self._server.documents = {"/robots.txt": ("text/plain", b"User-agent: *\n")}
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def add(self, path: str, content_type: str, body: bytes) -> str:
+        self._server.documents[path] = (content_type, body)
+        return self.base_url + path
+
+    def __enter__(self) -> StaticSite:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class NewsroomServer(StaticSite):
+    """Serves a Newsroom's feeds and pages."""
+
+    def __init__(self, room: Newsroom) -> None:
+        super().__init__()
+        self.room = room
+        for outlet in range(room.outlets):
+            body = feed_xml(room, outlet, self.base_url)
+            self.add(room.feed_path(outlet), "application/rss+xml", body)
+        for article in room.articles:
+            self.add(room.page_path(article), "text/html; charset=utf-8", page_html(article))
+
+    def feed_urls(self) -> list[str]:
+        return [self.base_url + self.room.feed_path(o) for o in range(self.room.outlets)]
+
+    def article_url(self, article: Article) -> str:
+        return self.base_url + self.room.page_path(article)
+
+    def __enter__(self) -> NewsroomServer:
+        super().__enter__()
+        return self
