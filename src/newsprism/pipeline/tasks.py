@@ -2,6 +2,12 @@
 
 poll_feed ─► (articles stored) ─► assign_stories ─► (stories dirty) ─► analyze_stories
 
+``poll_feed`` fetches and extracts the feed's new pages itself (in the worker's extraction
+process pool) rather than fanning out one task per page: the feed's validators (ETag,
+Last-Modified) then move forward only once its articles are stored, so no article depends on a
+queued message surviving a broker restart. Feeds, not pages, are the unit of parallelism.
+Vectors are computed inside assignment (sparse TF-IDF, cheap next to extraction).
+
 Each task is idempotent: polling a feed twice stores each article once (unique canonical URL),
 assignment only touches articles with ``clustered_at IS NULL``, analysis only dirty stories.
 Assignment (with the merge pass) and analysis hold the store lock ``stories`` so that only one
@@ -65,19 +71,6 @@ def poll_feed(self: Task, feed_id: int) -> dict[str, int]:
     if report.new_articles:
         assign_stories.delay()
     return {"feed_id": feed_id, "new_articles": report.new_articles, "failed": report.failed}
-
-
-@app.task(name="newsprism.store_articles", **_TASK_OPTIONS)
-def store_articles(self: Task, drafts: list[dict[str, Any]]) -> dict[str, int]:
-    """Store already extracted articles (JSON-encoded drafts); then cluster."""
-    from newsprism.pipeline.drafts import draft_from_json
-    from newsprism.store.articles import add_articles
-
-    db, settings = worker_state.database(), worker_state.settings()
-    result = add_articles(db, [draft_from_json(d) for d in drafts], settings)
-    if result.added_ids:
-        assign_stories.delay()
-    return {"added": len(result.added_ids), "duplicates": result.duplicates}
 
 
 @app.task(name="newsprism.assign_stories", **_TASK_OPTIONS)
