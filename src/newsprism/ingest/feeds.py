@@ -366,6 +366,19 @@ def plain_text(value: Any) -> str | None:
     return text or None
 
 
+_BLOCK_END = re.compile(r"(?i)<\s*(br\s*/?|/p|/div|/li|/h[1-6]|/blockquote|/tr)\s*>")
+
+
+def html_to_text(markup: str | None) -> str:
+    """Readable plain text from feed HTML, one paragraph per line."""
+    if not markup:
+        return ""
+    marked = _BLOCK_END.sub("\n", markup)
+    text = html.unescape(nh3.clean(marked, tags=set()))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None

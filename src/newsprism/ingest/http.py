@@ -185,9 +185,8 @@ class Fetcher:
     ) -> FetchResult:
         result = FetchResult(url=url, final_url=url, outcome="error")
         started = time.monotonic()
-        deadline = started + self.total_timeout_s
         try:
-            self._follow(result, headers, max_bytes, check_robots, deadline)
+            self._follow(result, headers, max_bytes, check_robots)
         except _Stop as stop:
             result.outcome = stop.outcome
             result.error = stop.reason
@@ -202,7 +201,6 @@ class Fetcher:
         headers: dict[str, str],
         max_bytes: int,
         check_robots: bool,
-        deadline: float,
     ) -> None:
         url = result.url
         seen = {url}
@@ -211,7 +209,7 @@ class Fetcher:
             _check_scheme(url)
             if check_robots:
                 self._check_robots(url)
-            response_location = self._request(result, url, headers, max_bytes, deadline)
+            response_location = self._request(result, url, headers, max_bytes)
             if response_location is None:
                 return
             url = urljoin(url, response_location)
@@ -237,10 +235,11 @@ class Fetcher:
         url: str,
         headers: dict[str, str],
         max_bytes: int,
-        deadline: float,
     ) -> str | None:
         """Performs one hop; returns the redirect target, or None when the result is final."""
         with self.gate.slot(hostname(url)):
+            # The clock starts once the host lets us in: waiting our turn is not the server's fault.
+            deadline = time.monotonic() + self.total_timeout_s
             set_deadline(deadline)
             try:
                 with self._client.stream("GET", url, headers=headers) as response:

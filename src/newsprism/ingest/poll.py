@@ -1,0 +1,410 @@
+"""One polling cycle: due feeds → fetch → parse → new entries → article pages → stored articles.
+
+Feeds are polled in parallel threads (one shared fetcher keeps per-host politeness across them);
+article pages go through the extraction process pool with its hard per-page timeout. Whatever
+goes wrong with one feed or one page is logged with the feed and the reason and the cycle goes
+on. Nothing is lost: a feed's validators (ETag, Last-Modified) move forward only after its new
+articles are stored, so a failure part-way means the next poll sees the same entries again, and
+an article whose page cannot be fetched is kept with the feed's own title and summary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from newsprism.config import Settings
+from newsprism.ingest.extract import Extracted
+from newsprism.ingest.feeds import FeedEntry, FeedError, ParsedFeed, html_to_text, parse_feed
+from newsprism.ingest.http import Fetcher, FetchResult
+from newsprism.ingest.schedule import after_failure, after_success
+from newsprism.models import ArticleDraft
+from newsprism.store.articles import add_articles, stored_urls
+from newsprism.store.database import Database
+from newsprism.store.feeds import (
+    FeedRow,
+    FetchLogEntry,
+    due_feeds,
+    log_fetches,
+    prune_fetch_log,
+    record_failure,
+    record_success,
+)
+from newsprism.timeutil import utcnow
+
+# Feeds polled at once. Most of a poll is waiting on the network (and on per-host pauses), so
+# threads are cheap; more than this mostly queues on the extraction pool and the one writer.
+POLL_THREADS = 16
+# The fetch log is for diagnosis; a month shows every feed's recent history.
+FETCH_LOG_DAYS = 30
+PAGE_TYPES = ("html", "xml", "text/plain")
+
+log = logging.getLogger(__name__)
+
+
+class PageExtractor(Protocol):
+    def extract(self, html: bytes, url: str, content_type: str | None = None) -> Extracted: ...
+
+
+@dataclass
+class PollReport:
+    feeds: int = 0
+    ok: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    entries: int = 0  # entries seen in the feeds that answered
+    new_entries: int = 0  # entries not stored before
+    new_articles: int = 0  # articles added (new entries minus duplicates and rejects)
+    duplicates: int = 0
+    reposts: int = 0
+    pages_fetched: int = 0
+    pages_failed: int = 0  # stored from the feed alone because the page could not be used
+    errors: list[str] = field(default_factory=list)  # "feed URL: reason", one per failed feed
+
+    def summary(self) -> str:
+        return (
+            f"{self.feeds} feeds polled: {self.ok} ok, {self.not_modified} not modified, "
+            f"{self.failed} failed; {self.new_articles} new articles"
+            f" ({self.pages_fetched} pages extracted, {self.pages_failed} kept from the feed only)"
+        )
+
+    def add(self, outcome: FeedOutcome) -> None:
+        self.feeds += 1
+        if outcome.status == "ok":
+            self.ok += 1
+        elif outcome.status == "not_modified":
+            self.not_modified += 1
+        else:
+            self.failed += 1
+            self.errors.append(f"{outcome.feed_url}: {outcome.error}")
+        self.entries += outcome.entries
+        self.new_entries += outcome.new_entries
+        self.new_articles += outcome.new_articles
+        self.duplicates += outcome.duplicates
+        self.reposts += outcome.reposts
+        self.pages_fetched += outcome.pages_fetched
+        self.pages_failed += outcome.pages_failed
+
+
+@dataclass
+class FeedOutcome:
+    feed_id: int
+    feed_url: str
+    status: str  # ok | not_modified | error
+    error: str | None = None
+    entries: int = 0
+    new_entries: int = 0
+    new_articles: int = 0
+    duplicates: int = 0
+    reposts: int = 0
+    pages_fetched: int = 0
+    pages_failed: int = 0
+
+
+class _LazyPool:
+    """The extraction process pool, started only when a cycle has a page to extract."""
+
+    def __init__(self, settings: Settings, given: PageExtractor | None) -> None:
+        self.settings = settings
+        self._pool: PageExtractor | None = given
+        self._owned: object | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> PageExtractor:
+        with self._lock:
+            if self._pool is None:
+                from newsprism.ingest.extract_pool import ExtractionPool
+
+                pool = ExtractionPool(
+                    self.settings.extract_workers, self.settings.extract_timeout_s
+                )
+                self._pool = self._owned = pool
+            return self._pool
+
+    def close(self) -> None:
+        close = getattr(self._owned, "close", None)
+        if close is not None:
+            close()
+
+
+@dataclass
+class _Cycle:
+    db: Database
+    settings: Settings
+    fetcher: Fetcher
+    pool: _LazyPool
+    stop: threading.Event
+
+
+def poll_cycle(
+    db: Database,
+    settings: Settings,
+    *,
+    feed_ids: Iterable[int] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    stop: threading.Event | None = None,
+    fetcher: Fetcher | None = None,
+    extractor: PageExtractor | None = None,
+) -> PollReport:
+    """Poll every due feed once (or exactly ``feed_ids``, due or not).
+
+    ``stop`` ends the cycle early: feeds not started yet stay due, started ones finish their
+    write. ``fetcher`` and ``extractor`` let a long-running poller reuse its connections and
+    worker processes across cycles.
+    """
+    now = utcnow()
+    with db.read() as conn:
+        feeds = due_feeds(conn, now, feed_ids=feed_ids)
+    report = PollReport()
+    if not feeds:
+        return report
+    own_fetcher = fetcher is None
+    cycle = _Cycle(
+        db,
+        settings,
+        fetcher or Fetcher(settings),
+        _LazyPool(settings, extractor),
+        stop or threading.Event(),
+    )
+    try:
+        with ThreadPoolExecutor(max_workers=min(POLL_THREADS, len(feeds))) as pool:
+            futures = [pool.submit(_poll_feed_safely, cycle, feed) for feed in feeds]
+            for future in as_completed(futures):
+                outcome = future.result()
+                if outcome is not None:
+                    report.add(outcome)
+                if on_progress is not None:
+                    on_progress(1)
+    finally:
+        cycle.pool.close()
+        if own_fetcher:
+            cycle.fetcher.close()
+    with db.write() as conn:
+        prune_fetch_log(conn, utcnow() - timedelta(days=FETCH_LOG_DAYS))
+    return report
+
+
+def _poll_feed_safely(cycle: _Cycle, feed: FeedRow) -> FeedOutcome | None:
+    if cycle.stop.is_set():
+        return None
+    try:
+        return _poll_feed(cycle, feed)
+    except Exception as exc:  # one feed's surprise must not end the cycle for the others
+        reason = f"internal error while polling: {type(exc).__name__}: {exc}"
+        now = utcnow()
+        entry = FetchLogEntry(
+            "feed", feed.url, now, "error", feed_id=feed.id, outlet_id=feed.outlet_id, error=reason
+        )
+        log.exception("polling %s failed", feed.url)
+        # If the store itself is failing, the feed simply stays due.
+        with contextlib.suppress(Exception):
+            _fail(cycle, feed, now, reason, [entry], None)
+        return FeedOutcome(feed.id, feed.url, "error", reason)
+
+
+def _poll_feed(cycle: _Cycle, feed: FeedRow) -> FeedOutcome:
+    result = cycle.fetcher.fetch(feed.url, "feed", etag=feed.etag, last_modified=feed.last_modified)
+    entry = _log_entry("feed", feed, result)
+    if result.outcome == "not_modified":
+        return _succeed(cycle, feed, result, [entry], status="not_modified")
+    if not result.ok:
+        reason = result.error or "failed"
+        return _fail(cycle, feed, result.started_at, reason, [entry], result.retry_after_s)
+    try:
+        parsed = parse_feed(
+            result.body,
+            url=result.final_url,
+            content_type=result.content_type,
+            fetched_at=result.started_at,
+        )
+    except FeedError as exc:
+        entry.outcome = "error"
+        entry.error = str(exc)
+        return _fail(cycle, feed, result.started_at, str(exc), [entry], None)
+    return _store_entries(cycle, feed, result, parsed, entry)
+
+
+def _store_entries(
+    cycle: _Cycle, feed: FeedRow, result: FetchResult, parsed: ParsedFeed, feed_log: FetchLogEntry
+) -> FeedOutcome:
+    with cycle.db.read() as conn:
+        known = stored_urls(conn, [entry.url for entry in parsed.entries])
+    new = [entry for entry in parsed.entries if entry.url not in known]
+    logs = [feed_log]
+    drafts: list[ArticleDraft] = []
+    outcome = FeedOutcome(
+        feed.id, feed.url, "ok", entries=len(parsed.entries), new_entries=len(new)
+    )
+    for entry in new:
+        if cycle.stop.is_set():
+            # Unstored entries are seen again next time: the validators are not advanced.
+            return _interrupted(outcome)
+        draft, page_log = _draft_for(cycle, feed, entry, result.started_at)
+        drafts.append(draft)
+        if page_log is not None:
+            logs.append(page_log)
+        if draft.extraction_status == "extracted":
+            outcome.pages_fetched += 1
+        else:
+            outcome.pages_failed += 1
+    notes = list(parsed.notes)
+    if drafts:
+        added = add_articles(cycle.db, drafts, cycle.settings)
+        outcome.new_articles = len(added.added_ids)
+        outcome.duplicates = added.duplicates
+        outcome.reposts = added.reposts
+        notes += [f"not stored: {line}" for line in added.rejected]
+    feed_log.new_items = outcome.new_articles
+    if notes:
+        feed_log.error = "; ".join(notes)
+    return _succeed(
+        cycle,
+        feed,
+        result,
+        logs,
+        status="ok",
+        outcome=outcome,
+        title=parsed.title,
+        note=feed_log.error,
+    )
+
+
+def _interrupted(outcome: FeedOutcome) -> FeedOutcome:
+    outcome.status = "error"
+    outcome.error = "interrupted before its new entries were stored; will be polled again"
+    return outcome
+
+
+def _draft_for(
+    cycle: _Cycle, feed: FeedRow, entry: FeedEntry, fetched_at: datetime
+) -> tuple[ArticleDraft, FetchLogEntry | None]:
+    draft = ArticleDraft(
+        url=entry.url,
+        title=entry.title,
+        text=html_to_text(entry.content or entry.summary),
+        summary=entry.summary,
+        published_at=entry.published,
+        date_note=entry.date_note,
+        outlet_domain=feed.outlet_domain,
+        source_name=feed.outlet_name,
+        feed_id=feed.id,
+        guid=entry.guid,
+        author=entry.author,
+        image_url=entry.image,
+        extraction_status="feed_only",
+    )
+    settings = cycle.settings
+    if not settings.fetch_pages:
+        draft.extraction_note = "page not fetched: page fetching is off (fetch_pages = false)"
+        return draft, None
+    oldest = fetched_at - timedelta(days=settings.cluster_window_days)
+    if entry.published is not None and entry.published < oldest:
+        draft.extraction_note = (
+            f"page not fetched: published before the {settings.cluster_window_days:g}-day window"
+        )
+        return draft, None
+    page = cycle.fetcher.fetch(entry.url, "page")
+    page_log = _log_entry("page", feed, page)
+    if not page.ok:
+        draft.extraction_note = f"page not fetched: {page.error}"
+        return draft, page_log
+    kind = page.content_type.split(";", 1)[0].strip().lower()
+    if kind and not any(t in kind for t in PAGE_TYPES):
+        draft.extraction_note = f"page not extracted: it is {kind}, not HTML"
+        page_log.error = draft.extraction_note
+        return draft, page_log
+    extracted = cycle.pool.get().extract(page.body, page.final_url, page.content_type)
+    if not extracted.text:
+        draft.extraction_note = f"page not extracted: {extracted.note or 'no article text found'}"
+        page_log.error = draft.extraction_note
+        return draft, page_log
+    _merge_extracted(draft, extracted)
+    return draft, page_log
+
+
+def _merge_extracted(draft: ArticleDraft, extracted: Extracted) -> None:
+    """The page's text and metadata; the feed's own values win where both have one."""
+    draft.text = extracted.text
+    draft.extraction_status = "extracted"
+    draft.extraction_note = extracted.note
+    draft.title = draft.title or extracted.title or ""
+    draft.author = draft.author or extracted.author
+    draft.image_url = draft.image_url or extracted.image_url
+    draft.language = extracted.language
+    if draft.published_at is None and extracted.published_at is not None:
+        draft.published_at = extracted.published_at
+        feed_note = draft.date_note or "no date in feed"
+        draft.date_note = "; ".join(
+            filter(None, [f"{feed_note}; date from the page", extracted.date_note])
+        )
+
+
+def _log_entry(kind: str, feed: FeedRow, result: FetchResult) -> FetchLogEntry:
+    return FetchLogEntry(
+        kind=kind,
+        url=result.url,
+        started_at=result.started_at,
+        outcome=result.outcome,
+        feed_id=feed.id,
+        outlet_id=feed.outlet_id,
+        duration_ms=result.elapsed_ms,
+        status_code=result.status_code,
+        error=result.error,
+        bytes=len(result.body) if result.body else None,
+    )
+
+
+def _succeed(
+    cycle: _Cycle,
+    feed: FeedRow,
+    result: FetchResult,
+    logs: list[FetchLogEntry],
+    *,
+    status: str,
+    outcome: FeedOutcome | None = None,
+    title: str | None = None,
+    note: str | None = None,
+) -> FeedOutcome:
+    outcome = outcome or FeedOutcome(feed.id, feed.url, status)
+    now = result.started_at
+    nxt = after_success(feed.interval_s, outcome.new_entries, now, cycle.settings)
+    with cycle.db.write() as conn:
+        record_success(
+            conn,
+            feed.id,
+            now=now,
+            status=status,
+            interval_s=nxt.interval_s,
+            next_poll_at=nxt.next_poll_at,
+            new_items=outcome.new_entries,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            title=title,
+            note=note,
+        )
+        log_fetches(conn, logs)
+    return outcome
+
+
+def _fail(
+    cycle: _Cycle,
+    feed: FeedRow,
+    now: datetime,
+    reason: str,
+    logs: list[FetchLogEntry],
+    retry_after_s: float | None,
+) -> FeedOutcome:
+    failures = feed.consecutive_failures + 1
+    nxt = after_failure(feed.interval_s, failures, now, cycle.settings, retry_after_s)
+    with cycle.db.write() as conn:
+        record_failure(
+            conn, feed.id, now=now, error=reason, failures=failures, next_poll_at=nxt.next_poll_at
+        )
+        log_fetches(conn, logs)
+    return FeedOutcome(feed.id, feed.url, "error", reason)
