@@ -74,6 +74,9 @@ class PollReport:
             f" ({self.pages_fetched} pages extracted, {self.pages_failed} kept from the feed only)"
         )
 
+    def __str__(self) -> str:
+        return self.summary()
+
     def add(self, outcome: FeedOutcome) -> None:
         self.feeds += 1
         if outcome.status == "ok":
