@@ -1,0 +1,156 @@
+"""How often will the story's ideal summary use each word? A small learned model answers that.
+
+The extractive summarizer picks the sentences whose words the ideal summary is expected to use
+(see ``extractive.py``). This module computes, for every distinct token of a story's candidate
+sentences, the features below, and evaluates a gradient-boosted tree ensemble (Poisson loss)
+fitted by ``scripts/train_summary_model.py`` on the NeuS training split and shipped as JSON in
+``summarize/data/token_model.json`` (plain numbers: no pickle, no model download).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from newsprism.summarize.sentences import rouge_tokens
+
+FEATURES = (
+    "log_count",  # occurrences in the story's candidate sentences
+    "doc_share",  # share of the story's articles that use it
+    "in_all_docs",
+    "log_title_count",
+    "title_doc_share",  # share of headlines that use it
+    "is_stopword",
+    "length",  # characters, capped at 12
+    "is_number",
+    "first_position",  # earliest relative position in any article (0 = first word)
+    "in_lede",  # appears in some article's first sentence
+    "capitalized_share",  # share of mid-sentence uses written with a capital (names)
+    "log_articles",
+)
+MODEL_RESOURCE = "token_model.json"
+
+
+@dataclass(frozen=True)
+class StoryText:
+    """The sentences of each article (lede first) and its headline, as the model sees them."""
+
+    sentences: Sequence[Sequence[str]]
+    titles: Sequence[str]
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(t for word in ENGLISH_STOP_WORDS for t in rouge_tokens(word))
+
+
+def token_features(story: StoryText) -> tuple[list[str], np.ndarray]:
+    """The story's distinct tokens and one feature row per token (columns as in FEATURES)."""
+    stop = _stopwords()
+    n_docs = max(1, len(story.sentences))
+    counts: Counter[str] = Counter()
+    docs: dict[str, set[int]] = {}
+    first: dict[str, float] = {}
+    lede: set[str] = set()
+    capital: Counter[str] = Counter()
+    uses: Counter[str] = Counter()
+    for doc_index, sentences in enumerate(story.sentences):
+        tokenized = [rouge_tokens(s) for s in sentences]
+        length = sum(len(t) for t in tokenized) or 1
+        seen = 0
+        for sentence_index, (sentence, tokens) in enumerate(zip(sentences, tokenized, strict=True)):
+            for token in tokens:
+                counts[token] += 1
+                docs.setdefault(token, set()).add(doc_index)
+                first[token] = min(first.get(token, 1.0), seen / length)
+                seen += 1
+                if sentence_index == 0:
+                    lede.add(token)
+            for position, word in enumerate(sentence.split()):
+                token_list = rouge_tokens(word)
+                if not token_list:
+                    continue
+                uses[token_list[0]] += 1
+                if position > 0 and word.lstrip("\"'“‘(")[:1].isupper():
+                    capital[token_list[0]] += 1
+    title_counts: Counter[str] = Counter()
+    title_docs: dict[str, set[int]] = {}
+    for doc_index, title in enumerate(story.titles):
+        for token in rouge_tokens(title):
+            title_counts[token] += 1
+            title_docs.setdefault(token, set()).add(doc_index)
+    vocab = list(counts)
+    rows = [
+        (
+            math.log1p(counts[t]),
+            len(docs[t]) / n_docs,
+            float(len(docs[t]) == n_docs),
+            math.log1p(title_counts[t]),
+            len(title_docs.get(t, ())) / n_docs,
+            float(t in stop),
+            float(min(len(t), 12)),
+            float(t.isdigit()),
+            first[t],
+            float(t in lede),
+            capital[t] / max(1, uses[t]),
+            math.log(n_docs),
+        )
+        for t in vocab
+    ]
+    return vocab, np.asarray(rows, dtype=float).reshape(len(vocab), len(FEATURES))
+
+
+class TreeEnsemble:
+    """Sum of regression trees on a log link: prediction = exp(baseline + Σ tree(x))."""
+
+    def __init__(self, data: dict[str, object]) -> None:
+        if data.get("features") != list(FEATURES):
+            raise ValueError("token model was fitted on different features; retrain it")
+        self.baseline = float(data["baseline"])  # type: ignore[arg-type]
+        # Each tree: parallel arrays feature, threshold, left, right, value (leaf: feature = -1).
+        self.trees = [
+            tuple(
+                np.asarray(tree[key]) for key in ("feature", "threshold", "left", "right", "value")
+            )
+            for tree in data["trees"]  # type: ignore[attr-defined]
+        ]
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        raw = np.full(x.shape[0], self.baseline)
+        rows = np.arange(x.shape[0])
+        for feature, threshold, left, right, value in self.trees:
+            node = np.zeros(x.shape[0], dtype=np.int64)
+            # Trees are shallow (≤ 15 leaves): step all rows down one level per pass.
+            while True:
+                inner = feature[node] >= 0
+                if not inner.any():
+                    break
+                f = feature[node[inner]]
+                go_left = x[rows[inner], f] <= threshold[node[inner]]
+                node[inner] = np.where(go_left, left[node[inner]], right[node[inner]])
+            raw += value[node]
+        return np.exp(raw)
+
+
+@lru_cache(maxsize=1)
+def load_token_model() -> TreeEnsemble:
+    text = resources.files("newsprism.summarize").joinpath("data", MODEL_RESOURCE).read_text()
+    return TreeEnsemble(json.loads(text))
+
+
+def expected_reference_counts(story: StoryText) -> dict[str, float]:
+    """Token → expected number of uses in an ideal summary of the story."""
+    vocab, features = token_features(story)
+    if not vocab:
+        return {}
+    predicted = load_token_model().predict(features)
+    return dict(zip(vocab, predicted.tolist(), strict=True))

@@ -1,0 +1,167 @@
+"""The extractive summarizer: verbatim bullets, citations, deduplication, side diversity."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsprism.summarize.extractive import SourceArticle, SummaryOptions, summarize_extractive
+from newsprism.summarize.sentences import is_verbatim, rouge_tokens, split_sentences
+from newsprism.summarize.token_model import FEATURES, StoryText, TreeEnsemble, token_features
+
+WILDFIRE = [
+    SourceArticle(
+        1,
+        "Wildfire forces thousands to flee in northern California",
+        "A fast-moving wildfire forced thousands of residents to flee their homes in northern "
+        "California on Tuesday. Firefighters said the blaze had burned 12,000 acres near Redding. "
+        "Sen. Alex Padilla called for more federal aid.",
+        side="left",
+    ),
+    SourceArticle(
+        2,
+        "California wildfire burns 12,000 acres, thousands evacuated",
+        "Thousands of residents were evacuated as a wildfire burned 12,000 acres near Redding in "
+        "northern California. Officials said strong winds pushed the fire toward the city. The "
+        "cause of the fire is under investigation.",
+        side="right",
+    ),
+    SourceArticle(
+        3,
+        "Redding fire: evacuations ordered as blaze spreads",
+        "A fast-moving wildfire forced thousands of residents to flee their homes in northern "
+        "California on Tuesday. Crews from three states joined the fight.",
+        side="center",
+    ),
+]
+
+
+def test_sentence_splitter_keeps_abbreviations_and_quotes_together() -> None:
+    text = 'Sen. Sanders won the U.S. vote. "It is done," he said. What next? Ok then.'
+    assert split_sentences(text) == [
+        "Sen. Sanders won the U.S. vote.",
+        '"It is done," he said.',
+        "What next?",
+        "Ok then.",
+    ]
+
+
+def test_rouge_tokens_match_the_rouge_score_tokenizer() -> None:
+    from nltk.stem import porter
+    from rouge_score import tokenize
+
+    text = "Running dogs, the U.S. president's cats in 2020 — élan"
+    assert rouge_tokens(text) == tokenize.tokenize(text, porter.PorterStemmer())
+
+
+def test_every_bullet_is_verbatim_and_cites_the_articles_it_came_from() -> None:
+    bullets = summarize_extractive(WILDFIRE)
+    assert 1 <= len(bullets) <= 5
+    texts = {a.id: a.text for a in WILDFIRE}
+    for bullet in bullets:
+        assert bullet.article_ids
+        for article_id in bullet.article_ids:
+            assert is_verbatim(bullet.text, [texts[article_id]])
+
+
+def test_a_sentence_shared_by_two_articles_is_one_bullet_citing_both() -> None:
+    bullets = summarize_extractive(WILDFIRE)
+    shared = [b for b in bullets if b.text.startswith("A fast-moving wildfire")]
+    assert len(shared) == 1
+    assert shared[0].article_ids == [1, 3]
+    assert len({b.text for b in bullets}) == len(bullets)
+
+
+def test_more_coverage_allows_more_bullets_but_never_more_than_the_maximum() -> None:
+    many = [
+        SourceArticle(
+            i,
+            f"Storm update {i}",
+            f"Storm number {i} hit the coast of Florida on Monday with winds of {100 + i} mph. "
+            f"Residents of town {i} lost power. Officials in county {i} opened shelters. "
+            "The storm weakened over land.",
+        )
+        for i in range(40)
+    ]
+    bullets = summarize_extractive(many, SummaryOptions(max_bullets=4))
+    assert 1 <= len(bullets) <= 4
+
+
+def test_an_article_without_usable_sentences_gives_no_bullets() -> None:
+    assert summarize_extractive([SourceArticle(1, "Photos", "Gallery.")]) == []
+    assert summarize_extractive([]) == []
+
+
+def test_a_sentence_from_an_uncovered_side_wins_when_the_side_bonus_outweighs_the_gap() -> None:
+    articles = [
+        SourceArticle(
+            1,
+            "Council approves $4 million budget",
+            "The city council approved a budget of $4 million on Monday after a long debate. "
+            "The budget includes money for parks and schools, the council said.",
+            side="left",
+        ),
+        SourceArticle(
+            2,
+            "City budget passes",
+            "The city council approved the budget on Monday. The budget includes money for "
+            "parks and new schools, the mayor said.",
+            side="left",
+        ),
+        SourceArticle(
+            3,
+            "Budget raises taxes, critics say",
+            "Critics said the new city budget raises property taxes for homeowners.",
+            side="right",
+        ),
+    ]
+    sides = {1: "left", 2: "left", 3: "right"}
+
+    def covered(bonus: float) -> set[str]:
+        bullets = summarize_extractive(articles, SummaryOptions(side_bonus=bonus, max_bullets=2))
+        return {sides[i] for b in bullets for i in b.article_ids}
+
+    assert covered(0.0) == {"left"}
+    assert covered(10.0) == {"left", "right"}
+
+
+def test_token_model_rejects_a_model_fitted_on_other_features() -> None:
+    with pytest.raises(ValueError, match="different features"):
+        TreeEnsemble({"features": ["x"], "baseline": 0.0, "trees": []})
+
+
+def test_tree_ensemble_walks_each_row_to_its_leaf() -> None:
+    import numpy as np
+
+    tree = {"feature": [0, -1, -1], "threshold": [0.5, 0, 0], "left": [1, 0, 0],
+            "right": [2, 0, 0], "value": [0.0, 0.0, 1.0]}  # fmt: skip
+    model = TreeEnsemble({"features": list(FEATURES), "baseline": 0.0, "trees": [tree]})
+    x = np.zeros((2, len(FEATURES)))
+    x[1, 0] = 1.0
+    assert model.predict(x).tolist() == pytest.approx([1.0, np.e])
+
+
+def test_token_features_count_documents_and_headlines() -> None:
+    story = StoryText(
+        sentences=[["Fire burns homes."], ["Fire spreads."]], titles=["Fire", "Evacuations"]
+    )
+    vocab, x = token_features(story)
+    row = dict(zip(FEATURES, x[vocab.index("fire")], strict=True))
+    assert row["doc_share"] == 1.0
+    assert row["title_doc_share"] == 0.5
+    assert row["in_lede"] == 1.0
+
+
+@pytest.mark.slow
+def test_summaries_of_real_neus_stories_are_verbatim(shared_data: Path) -> None:
+    path = shared_data / "eval" / "neus" / "neus_train_clusters.jsonl"
+    with path.open(encoding="utf-8") as handle:
+        rows = [json.loads(next(handle)) for _ in range(40)]
+    for row in rows:
+        articles = [SourceArticle(i, d["title"], d["text"]) for i, d in enumerate(row["docs"])]
+        bullets = summarize_extractive(articles)
+        assert bullets
+        for bullet in bullets:
+            assert is_verbatim(bullet.text, [articles[i].text for i in bullet.article_ids])
