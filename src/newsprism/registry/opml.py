@@ -8,6 +8,7 @@ export followed by import gives back the same outlets and feeds.
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -123,17 +124,19 @@ def parse_opml(data: bytes, source: str) -> list[OpmlFeed]:
             text = _attr(child, "title") or _attr(child, "text")
             enabled = _attr(child, "enabled")
             if url:
+                # Our export writes an untitled feed's text as its outlet's name (OPML wants text).
+                untitled = _attr(child, "title") is None and parent and text == parent.outlet_name
                 feeds.append(
                     OpmlFeed(
                         url=url,
-                        title=text,
+                        title=None if untitled else text,
                         html_url=_attr(child, "htmlUrl") or (parent.html_url if parent else None),
                         outlet_domain=_attr(child, "domain")
                         or (parent.outlet_domain if parent else None),
                         outlet_name=parent.outlet_name if parent else None,
                         country=_attr(child, "country") or (parent.country if parent else None),
                         language=_attr(child, "language") or (parent.language if parent else None),
-                        categories=[*trail, *_split(_attr(child, "category"))],
+                        categories=[*trail, *_categories(child)],
                         enabled=None if enabled is None else enabled.lower() != "false",
                     )
                 )
@@ -149,10 +152,23 @@ def parse_opml(data: bytes, source: str) -> list[OpmlFeed]:
                 language=_attr(child, "language") or (parent.language if parent else None),
             )
             folder = [] if domain else ([text] if text else [])
-            walk(child, group, [*trail, *folder, *_split(_attr(child, "category"))])
+            walk(child, group, [*trail, *folder, *_categories(child)])
 
     walk(body, None, [])
     return feeds
+
+
+def _categories(node: ET.Element) -> list[str]:
+    """Our exact list (JSON in a namespaced attribute) or OPML's comma-separated ``category``."""
+    exact = node.get(f"{{{NS}}}categories")
+    if exact:
+        try:
+            value = json.loads(exact)
+        except ValueError:
+            value = None
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+    return _split(_attr(node, "category"))
 
 
 def _split(value: str | None) -> list[str]:
@@ -178,7 +194,9 @@ def write_opml(outlets: list[OpmlOutlet], *, title: str = "newsprism sources") -
         if outlet.language:
             attrs[f"{{{NS}}}language"] = outlet.language
         if outlet.categories:
+            # OPML's own attribute for other readers; ours keeps names with commas intact.
             attrs["category"] = ",".join(c.replace(",", " ") for c in outlet.categories)
+            attrs[f"{{{NS}}}categories"] = json.dumps(outlet.categories, ensure_ascii=False)
         group = ET.SubElement(body, "outline", attrs)
         for url, feed_title, enabled in outlet.feeds:
             feed_attrs = {"type": "rss", "text": feed_title or outlet.name, "xmlUrl": url}

@@ -21,13 +21,14 @@ from newsprism.registry.profiles import outlet_profiles
 from newsprism.store.database import Database
 from newsprism.store.outlets import (
     SourceRow,
-    add_feed,
-    feed_id_for_url,
+    feed_urls,
     get_or_create_outlet,
+    insert_feeds,
     list_sources,
     outlet_rows_by_domain,
     set_outlets_enabled,
     update_outlet_fields,
+    validate_feed_url,
 )
 from newsprism.timeutil import iso
 
@@ -69,9 +70,13 @@ def import_opml(db: Database, settings: Settings, path: Path) -> OpmlImportRepor
     entries = parse_opml(_read(path), str(path))
     report = OpmlImportReport(feeds=len(entries))
     with db.write() as conn:
-        known = set(outlet_rows_by_domain(conn))
+        outlet_ids = {d: row.id for d, row in outlet_rows_by_domain(conn).items()}
+        known_feeds = feed_urls(conn)
+        new_feeds: list[dict[str, Any]] = []
         for entry in entries:
-            _import_entry(conn, settings, entry, known, report)
+            _import_entry(conn, settings, entry, outlet_ids, known_feeds, new_feeds, report)
+        insert_feeds(conn, new_feeds, settings)
+    report.feeds_added = len(new_feeds)
     return report
 
 
@@ -79,7 +84,9 @@ def _import_entry(
     conn: Connection,
     settings: Settings,
     entry: OpmlFeed,
-    known: set[str],
+    outlet_ids: dict[str, int],
+    known_feeds: set[str],
+    new_feeds: list[dict[str, Any]],
     report: OpmlImportReport,
 ) -> None:
     domain = (
@@ -94,38 +101,39 @@ def _import_entry(
         )
         return
     try:
-        if feed_id_for_url(conn, entry.url.strip()) is not None:
-            report.feeds_existing += 1
-            return
-        new_outlet = domain not in known
+        url = validate_feed_url(entry.url, settings)
+    except InputError as exc:
+        report.skipped.append(f"{label!r}: {exc}")
+        return
+    if url in known_feeds:
+        report.feeds_existing += 1
+        return
+    known_feeds.add(url)
+    if domain not in outlet_ids:
         outlet_id = get_or_create_outlet(
             conn, domain, entry.outlet_name or entry.title, origin="user"
         )
         assert outlet_id is not None  # domain is non-empty
-        if new_outlet:
-            known.add(domain)
-            report.outlets_added += 1
-            update_outlet_fields(
-                conn,
-                outlet_id,
-                {
-                    "country": (entry.country or "").lower()[:8] or None,
-                    "language": (entry.language or "").lower()[:16] or None,
-                    "homepage": (entry.html_url or "")[:2048] or None,
-                    "categories": sorted(set(entry.categories)),
-                },
-            )
-        add_feed(
+        outlet_ids[domain] = outlet_id
+        report.outlets_added += 1
+        update_outlet_fields(
             conn,
             outlet_id,
-            entry.url,
-            title=entry.title,
-            settings=settings,
-            enabled=True if entry.enabled is None else entry.enabled,
+            {
+                "country": (entry.country or "").lower()[:8] or None,
+                "language": (entry.language or "").lower()[:16] or None,
+                "homepage": (entry.html_url or "")[:2048] or None,
+                "categories": sorted(set(entry.categories)),
+            },
         )
-        report.feeds_added += 1
-    except InputError as exc:
-        report.skipped.append(f"{label!r}: {exc}")
+    new_feeds.append(
+        {
+            "outlet_id": outlet_ids[domain],
+            "url": url,
+            "title": (entry.title or "")[:512] or None,
+            "enabled": True if entry.enabled is None else entry.enabled,
+        }
+    )
 
 
 def export_opml(db: Database, *, enabled_only: bool = False) -> bytes:

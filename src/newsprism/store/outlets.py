@@ -189,12 +189,13 @@ def update_outlets(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     if not rows:
         return
     columns = [key for key in rows[0] if key != "b_id"]
-    statement = (
-        update(outlets)
-        .where(outlets.c.id == bindparam("b_id"))
-        .values({c: bindparam(c) for c in columns}, updated_at=utcnow())
+    # Bind names differ from column names: SQLAlchemy reserves those for its own SET clause.
+    values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in columns}
+    values["updated_at"] = utcnow()
+    statement = update(outlets).where(outlets.c.id == bindparam("b_id")).values(values)
+    conn.execute(
+        statement, [{"b_id": row["b_id"], **{f"v_{c}": row[c] for c in columns}} for row in rows]
     )
-    conn.execute(statement, list(rows))
 
 
 def feed_urls(conn: Connection) -> set[str]:
