@@ -110,10 +110,13 @@ def _story_text(rng: random.Random, story: int, outlet: int) -> tuple[str, list[
 def build_newsroom(
     stories: int = 60, outlets: int = 10, per_story: int = 5, seed: int = 7
 ) -> Newsroom:
-    """``stories`` events, each covered by ``per_story`` of ``outlets`` outlets."""
+    """``stories`` events, each covered by ``per_story`` of ``outlets`` outlets, in the last day.
+
+    Recent dates, because pollers fetch the pages only of entries inside the story window.
+    """
     rng = random.Random(seed)
     room = Newsroom(outlets=outlets)
-    start = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+    start = (datetime.now(UTC) - timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
     for story in range(stories):
         covering = rng.sample(range(outlets), per_story)
         base = start + timedelta(minutes=17 * story)

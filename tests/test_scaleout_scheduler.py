@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import json
-import uuid
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -18,8 +14,7 @@ from newsprism.store.database import Database
 from newsprism.store.dispatch import claim_due_feeds
 from newsprism.store.locks import exclusive
 from newsprism.timeutil import as_utc, utcnow
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from redis_broker import broker_settings, queued
 
 
 def _add_feeds(db: Database) -> dict[str, int]:
@@ -90,57 +85,30 @@ def test_due_feeds_are_claimed_most_overdue_first_and_leased(db: Database) -> No
 
 
 @pytest.fixture
-def broker_settings(settings: Settings) -> Iterator[Settings]:
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError as exc:
-        pytest.skip(f"Redis on 127.0.0.1:6379 is not reachable: {exc}")
-    prefix = f"newsprism-test-{uuid.uuid4().hex[:10]}:"
-    yield replace(settings, broker_url=REDIS_URL, broker_key_prefix=prefix)
-    keys = list(client.scan_iter(f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
-
-
-def _queued(settings: Settings, queue: str) -> list[tuple[str, list[object]]]:
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    messages = client.lrange(f"{settings.broker_key_prefix}{queue}", 0, -1)
-    client.close()
-    out = []
-    for raw in reversed(messages):  # kombu pushes on the left
-        message = json.loads(raw)
-        args = json.loads(base64.b64decode(message["body"]))[0]
-        out.append((message["headers"]["task"], args))
-    return out
+def test_broker(settings: Settings) -> Iterator[Settings]:
+    yield from broker_settings(settings)
 
 
 @pytest.mark.celery
-def test_only_the_scheduler_holding_the_lock_enqueues(
-    db: Database, broker_settings: Settings
-) -> None:
+def test_only_the_scheduler_holding_the_lock_enqueues(db: Database, test_broker: Settings) -> None:
     from newsprism.pipeline.scheduler import SCHEDULER_LOCK, tick
 
     ids = _add_feeds(db)
     with exclusive(db, SCHEDULER_LOCK):
-        standby = tick(db, broker_settings)
+        standby = tick(db, test_broker)
     assert standby.leader is False and standby.feeds_enqueued == 0
-    assert _queued(broker_settings, "newsprism") == []
+    assert queued("newsprism") == []
 
-    leader = tick(db, broker_settings)
+    leader = tick(db, test_broker)
     assert leader.leader is True and leader.feeds_enqueued == 2
-    assert _queued(broker_settings, "newsprism") == [
+    assert queued("newsprism") == [
         ("newsprism.poll_feed", [ids["overdue"]]),
         ("newsprism.poll_feed", [ids["due"]]),
     ]
-    assert _queued(broker_settings, "newsprism.cluster") == [("newsprism.assign_stories", [])]
-    assert _queued(broker_settings, "newsprism.analyze") == [("newsprism.analyze_stories", [])]
+    assert queued("newsprism.cluster") == [("newsprism.assign_stories", [])]
+    assert queued("newsprism.analyze") == [("newsprism.analyze_stories", [])]
 
     # The next tick finds the feeds leased: nothing is enqueued twice.
-    again = tick(db, broker_settings, sweep=False)
+    again = tick(db, test_broker, sweep=False)
     assert again.leader is True and again.feeds_enqueued == 0
-    assert len(_queued(broker_settings, "newsprism")) == 2
+    assert len(queued("newsprism")) == 2

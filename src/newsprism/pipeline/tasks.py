@@ -104,14 +104,14 @@ def assign_stories(self: Task) -> dict[str, int]:
 @app.task(name="newsprism.analyze_stories", **_TASK_OPTIONS)
 def analyze_stories(self: Task) -> dict[str, int]:
     """Headline, summary and coverage analysis for every story that changed."""
-    from newsprism.analyze.refresh import refresh_dirty_stories
-
     db, settings = worker_state.database(), worker_state.settings()
     refreshed = 0
     with exclusive(db, STORIES_LOCK, wait=False) as acquired:
         if not acquired:
             # The holder is assigning (it enqueues analysis when done) or analysing already.
             return {"refreshed": 0, "skipped": 1}
+        from newsprism.analyze.refresh import refresh_dirty_stories
+
         for _ in range(MAX_PASSES):
             done = refresh_dirty_stories(db, settings)
             refreshed += done
