@@ -15,7 +15,12 @@ def run(host: str | None, port: int | None, create_admin: str | None) -> None:
     """Poll feeds on schedule, build stories, and serve them (default http://127.0.0.1:8000)."""
     from newsprism.registry.load import ensure_registry_loaded
     from newsprism.web.background import PipelineLoop
-    from newsprism.web.server import check_listen, configure_logging, serve_forever
+    from newsprism.web.server import (
+        check_listen,
+        configure_logging,
+        exit_after_current_write,
+        serve_forever,
+    )
 
     app = app_context()
     host, port = host or app.settings.host, port or app.settings.port
@@ -26,3 +31,4 @@ def run(host: str | None, port: int | None, create_admin: str | None) -> None:
         click.echo(f"newsprism: loaded {added} outlets from the bundled registry", err=True)
     configure_logging()
     serve_forever(app.db, app.settings, host, port, loop=PipelineLoop(app.db, app.settings))
+    exit_after_current_write(app.db)

@@ -19,3 +19,4 @@ def serve(host: str | None, port: int | None, create_admin: str | None) -> None:
     create_admin_if_asked(app.db, create_admin)
     configure_logging()
     serve_forever(app.db, app.settings, host or app.settings.host, port or app.settings.port)
+    click.echo("newsprism: stopped", err=True)

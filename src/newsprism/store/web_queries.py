@@ -228,3 +228,17 @@ def story_countries(conn: Connection, *, limit: int = 60) -> list[str]:
         .limit(limit)
     )
     return sorted(str(r[0]) for r in rows if r[0])
+
+
+def story_version(conn: Connection, story_id: int) -> tuple[Any, ...] | None:
+    """What changes whenever a story's page would: its survivor, counts and analysis stamp."""
+    row = conn.execute(
+        select(
+            stories.c.merged_into,
+            stories.c.updated_at,
+            stories.c.analyzed_at,
+            stories.c.last_updated,
+            stories.c.article_count,
+        ).where(stories.c.id == story_id)
+    ).first()
+    return tuple(row) if row is not None else None

@@ -8,6 +8,7 @@ from fastapi.templating import Jinja2Templates
 
 from newsprism.config import Settings
 from newsprism.store.database import Database
+from newsprism.web.page_cache import PageCache
 from newsprism.web.security import LoginLimiter, SessionSigner
 
 
@@ -18,3 +19,4 @@ class WebState:
     templates: Jinja2Templates
     signer: SessionSigner
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    page_cache: PageCache = field(default_factory=PageCache)

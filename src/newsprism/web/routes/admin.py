@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from newsprism.errors import NewsprismError
@@ -15,7 +18,9 @@ router = APIRouter(include_in_schema=False)
 
 def _page(request: Request, **context: Any) -> Response:
     status = int(context.pop("status_code", 200))
-    base = {"message": None, "error": None, "url": "", "outlet": ""}
+    from newsprism.registry.importers import PROVIDERS
+
+    base = {"message": None, "error": None, "url": "", "outlet": "", "providers": PROVIDERS}
     return render(request, "admin.html", {**base, **context}, status_code=status)
 
 
@@ -41,5 +46,63 @@ def add_source_form(
         added = add_source(state.db, state.settings, url.strip(), outlet.strip() or None)
     except NewsprismError as exc:
         return _page(request, error=str(exc), url=url, outlet=outlet, status_code=400)
-    feed_url = getattr(added, "feed_url", None) or getattr(added, "url", url)
-    return _page(request, message=f"Added feed {feed_url}.")
+    verb = "Added" if added.created else "Already following"
+    found = " (found on the page you gave)" if added.discovered else ""
+    return _page(
+        request,
+        message=f"{verb} feed {added.feed_url}{found} for {added.outlet_domain}: "
+        f"{added.entries} entries now.",
+    )
+
+
+# Raters' files are a few MB (MBFC's full export is ~4 MB); 64 MB leaves room and bounds abuse.
+MAX_RATINGS_UPLOAD = 64 * 1024 * 1024
+
+
+def _upload_name(filename: str | None) -> str:
+    """A safe file name that keeps the suffix and date the importers read from the name."""
+    name = Path(filename or "ratings").name
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)[-120:] or "ratings"
+
+
+@router.post("/admin/ratings")
+def import_ratings_form(
+    request: Request,
+    file: Annotated[UploadFile, File(description="The rater's data file")],
+    provider: str = Form("", max_length=32),
+    csrf_token: str = Form(""),
+) -> Response:
+    check_csrf(request, csrf_token)
+    require_admin(request)
+    from newsprism.registry.importers import PROVIDERS
+    from newsprism.registry.ratings import import_ratings
+
+    if provider not in PROVIDERS:
+        return _page(
+            request, error=f"provider: choose one of {', '.join(PROVIDERS)}", status_code=400
+        )
+    state = web_state(request)
+    with tempfile.TemporaryDirectory(prefix="newsprism-ratings-") as folder:
+        path = Path(folder) / _upload_name(file.filename)
+        size = 0
+        with path.open("wb") as out:
+            while chunk := file.file.read(1024 * 1024):
+                size += len(chunk)
+                if size > MAX_RATINGS_UPLOAD:
+                    return _page(
+                        request,
+                        error=f"{file.filename}: larger than {MAX_RATINGS_UPLOAD // 2**20} MB",
+                        status_code=413,
+                    )
+                out.write(chunk)
+        try:
+            report = import_ratings(state.db, provider, path)
+        except NewsprismError as exc:
+            return _page(request, error=str(exc), status_code=400)
+    return _page(
+        request,
+        message=(
+            f"{provider}: {report.rows} rows, {report.matched} matched, "
+            f"{report.ambiguous} ambiguous, {report.unknown} unknown; {report.stored} stored."
+        ),
+    )

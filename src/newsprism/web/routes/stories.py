@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsprism.store.users import record_reading
-from newsprism.store.web_queries import resolve_story
+from newsprism.store.web_queries import resolve_story, story_version
 from newsprism.web import present
 from newsprism.web.context import current_user, render, web_state
 from newsprism.web.routes.common import SideQuery
@@ -61,6 +61,23 @@ def explanation_lines(article: dict[str, Any], detail: dict[str, Any]) -> list[s
 
 @router.get("/stories/{story_id}")
 def story_page(request: Request, story_id: int, side: SideQuery = None) -> Response:
+    state = web_state(request)
+    cache_key = None
+    if current_user(request) is None:
+        with state.db.read() as conn:
+            version = story_version(conn, story_id)
+        if version is not None and version[0] is None:
+            cache_key = (story_id, side or "", version)
+            body = state.page_cache.get(cache_key)
+            if body is not None:
+                return HTMLResponse(body)
+    response = _fresh_story_page(request, story_id, side)
+    if cache_key is not None and response.status_code == 200 and isinstance(response, HTMLResponse):
+        state.page_cache.put(cache_key, bytes(response.body))
+    return response
+
+
+def _fresh_story_page(request: Request, story_id: int, side: str | None) -> Response:
     found = load_story_or_redirect(request, story_id, "/stories/{id}")
     if isinstance(found, Response):
         return found
