@@ -23,6 +23,7 @@ from newsprism.config import Settings
 from newsprism.ingest.extract import Extracted
 from newsprism.ingest.feeds import FeedEntry, FeedError, ParsedFeed, html_to_text, parse_feed
 from newsprism.ingest.http import Fetcher, FetchResult
+from newsprism.ingest.language import detect_language
 from newsprism.ingest.schedule import after_failure, after_success
 from newsprism.models import ArticleDraft
 from newsprism.store.articles import add_articles, stored_urls
@@ -167,6 +168,9 @@ def poll_cycle(
     report = PollReport()
     if not feeds:
         return report
+    # The language model loads lazily and without a lock: loaded here once, before the polling
+    # threads would each load their own copy at the same time (seconds of CPU apiece).
+    detect_language("newsprism polls the news feeds of many outlets")
     own_fetcher = fetcher is None
     cycle = _Cycle(
         db,
