@@ -5,7 +5,8 @@ Each row lands in exactly one of three counts:
 
 - **matched**: the row's outlet was already in the store (registry, user or article import);
 - **ambiguous**: several rater entries fall on one outlet (``yahoo.com`` and ``news.yahoo.com``),
-  or an Ad Fontes name fits several outlets. For a shared domain one entry is kept (the one whose
+  or an Ad Fontes name fits several outlets (a US ``.com``/``.org`` namesake is preferred over
+  foreign ones, so "Politico" is politico.com, but "ABC News" stays ambiguous). For a shared domain one entry is kept (the one whose
   host is the registrable domain itself, else the first); an ambiguous name is not stored;
 - **unknown**: the row names no outlet we have: no domain, an unmatched name, or not a news outlet
   (AllSides also rates authors and think tanks). A row with a domain the store lacks still
@@ -33,6 +34,9 @@ from newsprism.registry.platforms import is_platform_domain
 from newsprism.store.database import Database
 from newsprism.store.outlets import OutletRow, insert_outlets, outlet_rows_by_domain
 from newsprism.store.ratings import provider_counts, replace_provider_ratings
+
+# Raters whose entries are names of one market's outlets: the top-level domains of that market.
+MARKET_TLDS = {"adfontes": frozenset({"com", "org", "net", "us"})}
 
 
 @dataclass(slots=True)
@@ -78,7 +82,7 @@ def store_ratings(
             report.unknown += 1
             report.reasons[row.skip_reason.split(" '")[0]] += 1
             continue
-        domain = _domain_of(row, names, report)
+        domain = _domain_of(row, names, report, MARKET_TLDS.get(provider, frozenset()))
         if domain:
             groups[domain].append(row)
 
@@ -139,7 +143,12 @@ def _rating_values(outlet_id: int, row: RatingRow) -> dict[str, Any]:
     }
 
 
-def _domain_of(row: RatingRow, names: dict[str, set[str]], report: RatingsImportReport) -> str:
+def _domain_of(
+    row: RatingRow,
+    names: dict[str, set[str]],
+    report: RatingsImportReport,
+    market_tlds: frozenset[str] = frozenset(),
+) -> str:
     if row.domain:
         domain = registrable_domain(row.domain)
         if not domain or "." not in domain:
@@ -157,6 +166,11 @@ def _domain_of(row: RatingRow, names: dict[str, set[str]], report: RatingsImport
         report.reasons["neither domain nor name"] += 1
         return ""
     candidates = names.get(normalize_name(row.name), set())
+    if len(candidates) > 1 and market_tlds:
+        # A rater of one market (Ad Fontes: the US) means its own outlet when a name is shared
+        # with foreign namesakes (politico.com, not politico.eu).
+        local = {d for d in candidates if d.rsplit(".", 1)[-1] in market_tlds}
+        candidates = local or candidates
     if len(candidates) == 1:
         return next(iter(candidates))
     if candidates:
