@@ -82,6 +82,33 @@ class Settings:
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
+    # A local model answers a few bullets in well under a minute; a stuck server must not stall
+    # the analysis step (the extractive summary is used instead).
+    llm_timeout_s: float = 60.0
+
+    # --- story pages: summaries, blindspots, framing --------------------------------------
+    # Three to five bullets read in under a minute; more is an article, not a summary.
+    summary_max_bullets: int = 5
+    # A story's summary is written again once its independent reports grew by this share (at
+    # least one article): rewriting on every new article would churn for no news.
+    summary_rewrite_growth: float = 0.2
+    # Blindspots need enough independent rated outlets that the split means something: with
+    # fewer than 6, one outlet moves a side's share by more than 15 points.
+    blindspot_min_outlets: int = 6
+    # A side "ignores" a story when at most 20% of its rated outlets are on that side and the
+    # opposite side has at least 40 points more: roughly Ground News' "covered mostly by one
+    # side" reading, strict enough that a 3-to-2 split is never flagged.
+    blindspot_max_share: float = 0.2
+    blindspot_min_gap: float = 0.4
+    # Outlets rated below "Mixed" factuality (0…5 scale) do not count towards a blindspot, so a
+    # handful of tabloids cannot make one.
+    blindspot_factuality_floor: float = 2.0
+    # Framing terms must pass |z| ≥ 1.96 (95%) under Monroe et al.'s log-odds with prior.
+    framing_min_z: float = 1.96
+    framing_max_terms: int = 10
+    # Corpus term counts for the framing prior come from the newest articles, rebuilt daily.
+    framing_corpus_sample: int = 3000
+    framing_corpus_max_age_h: float = 24.0
 
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from newsprism.summarize.sentences import normalize_space, rouge_tokens, split_sentences
+from newsprism.summarize.sentences import normalize_space, split_sentences, summary_tokens
 from newsprism.summarize.token_model import StoryText, expected_reference_counts
 
 # Only the lede is read: news writing puts what matters first, and it bounds the work per story.
@@ -82,7 +82,7 @@ def _candidates(articles: Sequence[SourceArticle]) -> list[_Candidate]:
             candidate = by_text.get(key)
             if candidate is None:
                 candidate = _Candidate(
-                    sentence, Counter(rouge_tokens(sentence)), order=len(by_text)
+                    sentence, Counter(summary_tokens(sentence)), order=len(by_text)
                 )
                 by_text[key] = candidate
             if article.id not in candidate.article_ids:

@@ -10,9 +10,10 @@ import re
 from functools import lru_cache
 from typing import Any
 
-# A boundary is terminal punctuation (optionally closed by a quote or bracket), whitespace, then
-# something that can start a sentence.
-_BOUNDARY = re.compile(r"([.!?…][\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ])")
+# A boundary candidate is terminal punctuation (optionally closed by a quote or bracket) and
+# whitespace; it is a boundary when what follows can start a sentence (see _starts_sentence).
+_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+")
+_OPENERS = "\"'“‘(["
 # A period after these does not end a sentence ("Sen. Sanders", "the U.S. Senate").
 _ABBREVIATION_LIST = """mr mrs ms dr sen rep reps gov lt col gen sgt capt cmdr adm st jr sr prof rev pres supt
     insp det u.s u.k u.n e.u d.c no nos vs inc corp co ltd dept est approx fig jan feb mar apr
@@ -24,29 +25,28 @@ _ROUGE_TOKEN = re.compile(r"[^a-z0-9]+")
 _MIN_STEM_LENGTH = 4
 
 
+def _starts_sentence(text: str, index: int) -> bool:
+    rest = text[index : index + 3].lstrip(_OPENERS)
+    return bool(rest) and (rest[0].isupper() or rest[0].isdigit())
+
+
 def split_sentences(text: str) -> list[str]:
     """The sentences of ``text`` as they appear in it (each is a verbatim substring)."""
     text = text.strip()
-    if not text:
-        return []
-    parts = _BOUNDARY.split(text)
     sentences: list[str] = []
-    current = ""
-    for index in range(0, len(parts), 2):
-        current += parts[index]
-        is_last = index + 1 >= len(parts)
-        if not is_last:
-            current += parts[index + 1]
-        last_word = current.rsplit(None, 1)[-1].rstrip(".").lower() if current.strip() else ""
-        if not is_last and (last_word in _ABBREVIATIONS or len(last_word) == 1):
-            current += " "
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        if not _starts_sentence(text, match.end()):
             continue
-        sentence = current.strip()
-        if sentence:
-            sentences.append(sentence)
-        current = ""
-    if current.strip():
-        sentences.append(current.strip())
+        head = text[start : match.end()].strip()
+        last_word = head.rsplit(None, 1)[-1].rstrip(".").lower() if head else ""
+        if last_word in _ABBREVIATIONS or len(last_word) == 1:
+            continue
+        sentences.append(head)
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
     return sentences
 
 
@@ -76,3 +76,19 @@ def _stem(token: str) -> str:
 def rouge_tokens(text: str) -> list[str]:
     """Lower-cased, stemmed alphanumeric tokens: the units ROUGE-1 counts."""
     return [_stem(t) for t in _ROUGE_TOKEN.sub(" ", text.lower()).split()]
+
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def summary_tokens(text: str) -> list[str]:
+    """ROUGE tokens for Latin-script text; lower-cased words for other scripts.
+
+    ROUGE keeps only ASCII letters and digits, which would leave a Greek, Cyrillic or Chinese
+    sentence with no tokens at all and its story without a summary.
+    """
+    tokens = rouge_tokens(text)
+    letters = sum(ch.isalpha() for ch in text)
+    if letters and sum(ch.isascii() for ch in text if ch.isalpha()) / letters >= 0.5:
+        return tokens
+    return [w.lower() for w in _WORD.findall(text)]

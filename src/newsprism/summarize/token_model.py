@@ -19,7 +19,7 @@ from importlib import resources
 
 import numpy as np
 
-from newsprism.summarize.sentences import rouge_tokens
+from newsprism.summarize.sentences import summary_tokens
 
 FEATURES = (
     "log_count",  # occurrences in the story's candidate sentences
@@ -50,7 +50,7 @@ class StoryText:
 def _stopwords() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return frozenset(t for word in ENGLISH_STOP_WORDS for t in rouge_tokens(word))
+    return frozenset(t for word in ENGLISH_STOP_WORDS for t in summary_tokens(word))
 
 
 def token_features(story: StoryText) -> tuple[list[str], np.ndarray]:
@@ -64,7 +64,7 @@ def token_features(story: StoryText) -> tuple[list[str], np.ndarray]:
     capital: Counter[str] = Counter()
     uses: Counter[str] = Counter()
     for doc_index, sentences in enumerate(story.sentences):
-        tokenized = [rouge_tokens(s) for s in sentences]
+        tokenized = [summary_tokens(s) for s in sentences]
         length = sum(len(t) for t in tokenized) or 1
         seen = 0
         for sentence_index, (sentence, tokens) in enumerate(zip(sentences, tokenized, strict=True)):
@@ -76,7 +76,7 @@ def token_features(story: StoryText) -> tuple[list[str], np.ndarray]:
                 if sentence_index == 0:
                     lede.add(token)
             for position, word in enumerate(sentence.split()):
-                token_list = rouge_tokens(word)
+                token_list = summary_tokens(word)
                 if not token_list:
                     continue
                 uses[token_list[0]] += 1
@@ -85,7 +85,7 @@ def token_features(story: StoryText) -> tuple[list[str], np.ndarray]:
     title_counts: Counter[str] = Counter()
     title_docs: dict[str, set[int]] = {}
     for doc_index, title in enumerate(story.titles):
-        for token in rouge_tokens(title):
+        for token in summary_tokens(title):
             title_counts[token] += 1
             title_docs.setdefault(token, set()).add(doc_index)
     vocab = list(counts)

@@ -1,0 +1,126 @@
+"""Framing: the words that set each side's coverage of a story apart, and its headlines.
+
+Each side's terms are compared with the rest of the story's coverage by the log-odds ratio with
+an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words", eq. 16–22).
+The prior is the whole corpus' term distribution, so words every article of the day uses are
+shrunk towards nothing and a side is credited only for what it says unusually often. Corpus
+counts come from a sample of recent articles kept in the ``meta`` table (see ``corpus.py``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from newsprism.analyze.terms import count_terms, framing_text
+from newsprism.store.story_pages import StoryArticle
+
+SIDES = ("left", "center", "right")
+METHOD = "log-odds ratio with informative Dirichlet prior (Monroe et al. 2008)"
+# Pseudo-counts the corpus prior contributes; about one large story's worth of terms, so the
+# prior steadies rare words without drowning the story's own counts.
+PRIOR_STRENGTH = 1000.0
+# A framing term must be used at least this often by the side (one use is an accident).
+MIN_SIDE_COUNT = 2
+
+
+@dataclass(frozen=True)
+class CorpusCounts:
+    counts: Mapping[str, int]
+    total: int
+
+    def frequency(self, term: str) -> float:
+        # Add-half smoothing: a term absent from the sample still gets a small prior mass.
+        vocabulary = len(self.counts) + 1
+        return (self.counts.get(term, 0) + 0.5) / (self.total + 0.5 * vocabulary)
+
+
+def log_odds_z(
+    own: Counter[str], rest: Counter[str], corpus: CorpusCounts, prior_strength: float
+) -> dict[str, float]:
+    """z-score of each term of ``own`` for being used more by ``own`` than by ``rest``."""
+    n_own, n_rest = sum(own.values()), sum(rest.values())
+    scores = {}
+    for term, y_own in own.items():
+        alpha = prior_strength * corpus.frequency(term)
+        y_rest = rest.get(term, 0)
+        delta = math.log((y_own + alpha) / (n_own + prior_strength - y_own - alpha)) - math.log(
+            (y_rest + alpha) / (n_rest + prior_strength - y_rest - alpha)
+        )
+        variance = 1.0 / (y_own + alpha) + 1.0 / (y_rest + alpha)
+        scores[term] = delta / math.sqrt(variance)
+    return scores
+
+
+def framing(
+    articles: Sequence[StoryArticle],
+    sides: Mapping[int, str],
+    corpus: CorpusCounts,
+    *,
+    min_z: float,
+    max_terms: int,
+    language: str | None = None,
+) -> dict[str, Any]:
+    """Distinctive terms per side (``sides``: article id → side) over independent reports."""
+    per_side: dict[str, Counter[str]] = {}
+    for side in (*SIDES, "unrated"):
+        texts = [
+            framing_text(a.title, a.lede)
+            for a in articles
+            if a.repost_of is None and sides.get(a.id) == side
+        ]
+        per_side[side] = count_terms(texts, language)
+    story_total: Counter[str] = Counter()
+    for counts in per_side.values():
+        story_total.update(counts)
+    words: dict[str, list[dict[str, Any]]] = {}
+    for side in SIDES:
+        own = per_side[side]
+        rest = story_total - own
+        if not own or not rest:
+            words[side] = []  # nothing to contrast: no coverage from this side, or only this side
+            continue
+        z = log_odds_z(own, rest, corpus, PRIOR_STRENGTH)
+        ranked = sorted(
+            (t for t, score in z.items() if score >= min_z and own[t] >= MIN_SIDE_COUNT),
+            key=lambda t: (-z[t], t),
+        )
+        words[side] = _without_nested(ranked, max_terms, z, own)
+    return {"method": METHOD, "words": words}
+
+
+def _without_nested(
+    ranked: list[str], limit: int, z: Mapping[str, float], own: Counter[str]
+) -> list[dict[str, Any]]:
+    """Top terms, skipping a word already shown inside a phrase (and the reverse)."""
+    chosen: list[str] = []
+    for term in ranked:
+        parts = set(term.split())
+        if any(parts & set(c.split()) for c in chosen if (" " in c) != (" " in term)):
+            continue
+        chosen.append(term)
+        if len(chosen) >= limit:
+            break
+    return [{"term": t, "z": round(z[t], 2), "count": own[t]} for t in chosen]
+
+
+def headlines_by_side(
+    articles: Sequence[StoryArticle],
+    sides: Mapping[int, str],
+    outlet_names: Mapping[int, str],
+    per_side: int = 5,
+) -> dict[str, list[dict[str, Any]]]:
+    """Each side's headlines, earliest first, reposts left out."""
+    found: dict[str, list[dict[str, Any]]] = {side: [] for side in (*SIDES, "unrated")}
+    for article in sorted(articles, key=lambda a: (a.when, a.id)):
+        side = sides.get(article.id, "unrated")
+        if article.repost_of is not None or len(found[side]) >= per_side:
+            continue
+        name = outlet_names.get(article.outlet_id) if article.outlet_id is not None else None
+        found[side].append(
+            {"id": article.id, "title": article.title, "outlet": name or article.source_name}
+        )
+    return found

@@ -1,0 +1,49 @@
+"""Place names and organisation words that tell a tag's kind (data, kept apart from the logic).
+
+Countries, U.S. states and the world's most reported-on cities; a name not listed here is still
+a tag, only its kind falls back to the shape of the phrase.
+"""
+
+from __future__ import annotations
+
+_PLACES = """
+Afghanistan|Albania|Algeria|Argentina|Armenia|Australia|Austria|Azerbaijan|Bahrain|Bangladesh|
+Belarus|Belgium|Bolivia|Bosnia|Brazil|Bulgaria|Cambodia|Cameroon|Canada|Chile|China|Colombia|
+Congo|Costa Rica|Croatia|Cuba|Cyprus|Czech Republic|Czechia|Denmark|Ecuador|Egypt|El Salvador|
+Estonia|Ethiopia|Finland|France|Georgia|Germany|Ghana|Greece|Guatemala|Haiti|Honduras|Hong Kong|
+Hungary|Iceland|India|Indonesia|Iran|Iraq|Ireland|Israel|Italy|Jamaica|Japan|Jordan|Kazakhstan|
+Kenya|Kosovo|Kuwait|Latvia|Lebanon|Libya|Lithuania|Luxembourg|Malaysia|Mali|Malta|Mexico|
+Moldova|Mongolia|Morocco|Mozambique|Myanmar|Nepal|Netherlands|New Zealand|Nicaragua|Niger|
+Nigeria|North Korea|Norway|Oman|Pakistan|Palestine|Panama|Paraguay|Peru|Philippines|Poland|
+Portugal|Qatar|Romania|Russia|Rwanda|Saudi Arabia|Senegal|Serbia|Singapore|Slovakia|Slovenia|
+Somalia|South Africa|South Korea|South Sudan|Spain|Sri Lanka|Sudan|Sweden|Switzerland|Syria|
+Taiwan|Tanzania|Thailand|Tunisia|Turkey|Türkiye|Uganda|Ukraine|United Arab Emirates|
+United Kingdom|United States|Uruguay|Uzbekistan|Venezuela|Vietnam|Yemen|Zambia|Zimbabwe|
+U.S.|US|USA|UK|Britain|Great Britain|England|Scotland|Wales|Northern Ireland|Europe|Africa|Asia|
+Gaza|West Bank|Crimea|Donbas|Kashmir|Tibet|Xinjiang|Middle East|Latin America|Arctic|Antarctica|
+Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Hawaii|Idaho|
+Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|
+Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|
+North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|
+South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|
+Washington D.C.|D.C.|Puerto Rico|Guam|
+London|Paris|Berlin|Madrid|Rome|Moscow|Kyiv|Kiev|Beijing|Shanghai|Tokyo|Seoul|Pyongyang|Delhi|
+New Delhi|Mumbai|Karachi|Islamabad|Kabul|Tehran|Baghdad|Damascus|Beirut|Jerusalem|Tel Aviv|
+Cairo|Istanbul|Ankara|Riyadh|Dubai|Doha|Nairobi|Lagos|Johannesburg|Cape Town|Sydney|Melbourne|
+Toronto|Montreal|Vancouver|Ottawa|Mexico City|Havana|Caracas|Bogota|Lima|Santiago|Buenos Aires|
+Sao Paulo|São Paulo|Rio de Janeiro|Brasilia|Brussels|Amsterdam|Vienna|Warsaw|Prague|Budapest|
+Athens|Lisbon|Dublin|Edinburgh|Stockholm|Oslo|Copenhagen|Helsinki|Geneva|Zurich|Minsk|Hong Kong|
+Taipei|Manila|Jakarta|Bangkok|Hanoi|Singapore|Los Angeles|San Francisco|Chicago|Houston|Dallas|
+Austin|Miami|Atlanta|Boston|Philadelphia|Seattle|Denver|Phoenix|Las Vegas|Detroit|Baltimore|
+Minneapolis|New Orleans|Portland|San Diego|Brooklyn|Manhattan|Silicon Valley|Wall Street
+"""
+PLACES = frozenset(name.strip().lower() for name in _PLACES.split("|") if name.strip())
+
+# A phrase containing one of these names an organisation ("Justice Department", "Labour Party").
+_ORGANISATION_WORDS = """party department ministry agency administration commission committee council court
+    congress senate house parliament assembly government police army navy force forces
+    university college school hospital bank fund company corp corporation inc ltd group
+    association union federation foundation institute organization organisation office bureau
+    service network news times post journal club league board authority cabinet caucus
+    campaign coalition alliance tribunal reserve church"""
+ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS.split())

@@ -1,0 +1,147 @@
+"""Refresh changed stories: headline, summary, coverage analysis, blindspot and rank.
+
+A story is re-analysed only when its article set changed (``analysis_key`` fingerprints ids,
+repost links and outlets). The summary is written again when the story's independent reports
+grew by ``summary_rewrite_growth`` or an article it cites left; earlier versions are kept in
+``story_summaries``. Reading, computing and writing are separate steps, so an LLM call never
+holds the write lock, and a story that changed meanwhile stays dirty for the next round.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from newsprism.analyze.framing import CorpusCounts
+from newsprism.analyze.story_analysis import analyze_story, article_sides
+from newsprism.config import Settings
+from newsprism.models import OutletProfile
+from newsprism.registry.profiles import outlet_profiles
+from newsprism.store.database import Database
+from newsprism.store.story_pages import (
+    StoryArticle,
+    add_summary,
+    clear_dirty,
+    dirty_story_ids,
+    fingerprint,
+    latest_summary,
+    save_analysis,
+    story_articles,
+    story_row,
+)
+from newsprism.summarize.extractive import SourceArticle
+from newsprism.summarize.service import StorySummary, summarize_story
+from newsprism.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+BATCH = 100
+# Summaries read the earliest reports of a very large story (they carry the core facts) and
+# stay fast: the greedy pick is linear in candidate sentences.
+SUMMARY_MAX_ARTICLES = 80
+
+
+def _needs_new_summary(
+    previous: Any | None, independent: Sequence[StoryArticle], growth: float
+) -> bool:
+    if previous is None:
+        return bool(independent)
+    ids = {a.id for a in independent}
+    cited = {i for bullet in previous.bullets or [] for i in bullet.get("article_ids", [])}
+    if not cited <= ids:
+        return True
+    grown_by = len(independent) - int(previous.article_count)
+    return grown_by >= max(1, math.ceil(growth * int(previous.article_count)))
+
+
+def _summary_sources(
+    articles: Sequence[StoryArticle], sides: dict[int, str]
+) -> list[SourceArticle]:
+    independent = sorted((a for a in articles if a.repost_of is None), key=lambda a: (a.when, a.id))
+    return [
+        SourceArticle(a.id, a.title, a.lede, None if sides[a.id] == "unrated" else sides[a.id])
+        for a in independent[:SUMMARY_MAX_ARTICLES]
+    ]
+
+
+def refresh_story(db: Database, settings: Settings, story_id: int, corpus: CorpusCounts) -> bool:
+    """Re-analyse one dirty story; False when it needed nothing (unchanged, merged or empty)."""
+    with db.read() as conn:
+        row = story_row(conn, story_id)
+        if row is None:
+            return False
+        articles = story_articles(conn, story_id)
+        key = fingerprint((a.id, a.repost_of, a.outlet_id) for a in articles)
+        if row.merged_into is not None or (row.analysis_key == key and row.analysis):
+            unchanged = True
+        else:
+            unchanged = False
+            profiles: dict[int, OutletProfile] = outlet_profiles(
+                conn, {a.outlet_id for a in articles if a.outlet_id is not None}
+            )
+            previous_summary = latest_summary(conn, story_id)
+    if unchanged:
+        with db.write() as conn:
+            clear_dirty(conn, story_id)
+        return False
+    previous_headline = (row.analysis or {}).get("headline") if row.analysis else None
+    result = analyze_story(
+        articles,
+        profiles,
+        corpus,
+        settings,
+        previous_headline=previous_headline,
+        language=row.language,
+    )
+    sides = article_sides(articles, profiles)
+    sources = _summary_sources(articles, sides)
+    summary: StorySummary | None = None
+    independent = [a for a in articles if a.repost_of is None]
+    if _needs_new_summary(previous_summary, independent, settings.summary_rewrite_growth):
+        summary = summarize_story(sources, settings)
+    values: dict[str, Any] = {
+        "analysis": result.analysis or None,
+        "analyzed_at": utcnow(),
+        "blindspot_side": result.blindspot_side,
+        "rank_score": result.rank_score,
+    }
+    if result.headline is not None:
+        values["headline"] = result.headline.text
+        values["headline_article_id"] = result.headline.article_id
+    with db.write() as conn:
+        if summary is not None and summary.bullets:
+            add_summary(
+                conn,
+                story_id,
+                method=summary.method,
+                bullets=[b.as_dict() for b in summary.bullets],
+                article_count=len(independent),
+                created_at=utcnow(),
+            )
+        if not save_analysis(conn, story_id, values, expected_key=key):
+            log.info("story %s changed while it was analysed; it stays dirty", story_id)
+    return True
+
+
+def refresh_dirty_stories(db: Database, settings: Settings) -> int:
+    """Analyse every dirty story once; returns how many were (re-)analysed."""
+    from newsprism.analyze.corpus import corpus_counts
+
+    with db.write() as conn:
+        corpus = corpus_counts(conn, settings)
+    analysed = 0
+    last_id = 0
+    while True:
+        with db.read() as conn:
+            ids = dirty_story_ids(conn, BATCH, after_id=last_id)
+        if not ids:
+            return analysed
+        for story_id in ids:
+            try:
+                analysed += refresh_story(db, settings, story_id, corpus)
+            except Exception:
+                # One broken story must not block every other story's page; it stays dirty.
+                log.exception("analysis of story %s failed", story_id)
+        last_id = ids[-1]

@@ -1,0 +1,79 @@
+"""Tags: the people, organisations and places a story is about, each a link to search.
+
+Names are capitalized runs found in headlines and ledes (``newsprism.cluster.text.entities``,
+no model download); a name counts once per article and becomes a tag when several independent
+reports use it. Its kind comes from a place list, organisation words and the phrase's shape.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote_plus
+
+from newsprism.analyze.gazetteer import ORGANISATION_WORDS, PLACES
+from newsprism.analyze.terms import framing_text
+from newsprism.cluster.text import entities
+from newsprism.store.story_pages import StoryArticle
+
+MAX_TAGS = 10
+# Headlines in Title Case capitalize every word; their runs are not names.
+TITLE_CASE_SHARE = 0.6
+
+
+def _is_title_case(title: str) -> bool:
+    words = [w for w in title.split() if w[:1].isalpha()]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= TITLE_CASE_SHARE
+
+
+def tag_kind(name: str) -> str:
+    """person | organisation | place | other."""
+    lowered = name.lower()
+    words = lowered.replace(".", " ").split()
+    if lowered in PLACES:
+        return "place"
+    if (name.isupper() and len(name.replace(".", "")) >= 2) or any(
+        w in ORGANISATION_WORDS for w in words
+    ):
+        return "organisation"
+    if 2 <= len(words) <= 3 and all(w.isalpha() for w in words):
+        return "person"
+    return "other"
+
+
+def _article_names(article: StoryArticle) -> set[str]:
+    title = "" if _is_title_case(article.title) else article.title
+    found = entities(framing_text(title, article.lede), article.language)
+    return {surface.strip() for surface in found.values() if len(surface.strip()) > 1}
+
+
+def story_tags(articles: Sequence[StoryArticle], limit: int = MAX_TAGS) -> list[dict[str, Any]]:
+    independent = [a for a in articles if a.repost_of is None]
+    mentions: Counter[str] = Counter()
+    for article in independent:
+        mentions.update(_article_names(article))
+    # Several reports must agree that a name matters; a one-article story has only one.
+    needed = 2 if len(independent) >= 2 else 1
+    ranked = sorted(
+        (n for n, count in mentions.items() if count >= needed),
+        key=lambda n: (-mentions[n], -len(n.split()), n),
+    )
+    chosen: list[str] = []
+    for name in ranked:
+        words = set(name.lower().split())
+        # "Sanders" adds nothing next to "Bernie Sanders" (and the reverse).
+        if any(words <= set(c.lower().split()) or set(c.lower().split()) <= words for c in chosen):
+            continue
+        chosen.append(name)
+        if len(chosen) >= limit:
+            break
+    return [
+        {
+            "name": name,
+            "kind": tag_kind(name),
+            "articles": mentions[name],
+            "search": f"/search?q={quote_plus(name)}",
+        }
+        for name in chosen
+    ]

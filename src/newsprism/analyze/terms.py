@@ -1,0 +1,43 @@
+"""Words and two-word phrases of a headline and lede, the units framing compares."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from newsprism.cluster.text import stopwords_for
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+# Framing reads what a reader meets first; beyond the lede, word choice says less about angle.
+FRAMING_CHARS = 600
+
+
+def framing_text(title: str, lede: str) -> str:
+    return f"{title}\n{lede[:FRAMING_CHARS]}"
+
+
+def framing_terms(text: str, language: str | None = None) -> list[str]:
+    """Content words (≥ 3 letters) and adjacent content-word pairs, lower-cased."""
+    stop = stopwords_for(language)
+    found: list[str] = []
+    previous: str | None = None
+    for match in _WORD.finditer(text):
+        word = match.group().lower().replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if len(word) < 3 or word in stop:
+            previous = None
+            continue
+        found.append(word)
+        if previous is not None:
+            found.append(f"{previous} {word}")
+        previous = word
+    return found
+
+
+def count_terms(texts: Iterable[str], language: str | None = None) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(framing_terms(text, language))
+    return counts

@@ -1,0 +1,147 @@
+"""The story's headline: the most representative and least loaded of its articles' headlines.
+
+Representative = its words are the words most of the story's reports use (cosine to the story's
+term profile). Loaded = shouting capitals, exclamation, teaser questions, clickbait formulas and
+combat verbs ("slams", "destroys"). Headlines of outlets rated for high factuality are preferred
+where ratings exist. Once chosen, a headline stays until the story changes substantially, so a
+story's title does not flicker as articles trickle in.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsprism.analyze.terms import framing_terms
+
+# Factuality 0…5; an unrated outlet sits between Mixed and Mostly Factual (no evidence either way).
+UNRATED_FACTUALITY = 2.5
+# Keep the current headline while it scores at least this share of the best, and the story has
+# not more than doubled since it was chosen.
+KEEP_SHARE = 0.8
+REGROWTH_FACTOR = 2.0
+MIN_WORDS, MAX_WORDS = 5, 20
+
+_CLICKBAIT = re.compile(
+    r"you won'?t believe|here'?s (why|what|how)|this is (why|what|how)|what happens next|"
+    r"\b\d+ (things|ways|reasons|photos)\b|must[- ]see|jaw[- ]dropping|mind[- ]blowing|"
+    r"^(watch|breaking|exclusive|opinion|analysis|live|video|photos?|update)\b\s*[:|\-–—]",
+    re.IGNORECASE,
+)
+_LOADED = re.compile(
+    r"\b(slams?|slammed|blasts?|blasted|rips?|ripped|destroys?|destroyed|eviscerates?|"
+    r"shreds?|torches?|humiliates?|meltdown|outrage(ous)?|disgrace(ful)?|furious|insane|"
+    r"bombshell|shocking|stunning|epic|owned|unhinged|radical|chaos)\b",
+    re.IGNORECASE,
+)
+# "Headline - Outlet" or "Headline | Outlet": the outlet's name is not part of the news.
+_SITE_SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,60}$")
+
+
+@dataclass(frozen=True)
+class HeadlineCandidate:
+    article_id: int
+    title: str
+    factuality: float | None = None  # the outlet's, 0…5
+    outlet_name: str | None = None
+
+
+@dataclass(frozen=True)
+class HeadlineChoice:
+    article_id: int
+    text: str
+    score: float
+
+
+def clean_title(title: str, outlet_name: str | None = None) -> str:
+    title = " ".join(title.split())
+    match = _SITE_SUFFIX.search(title)
+    if match and (
+        outlet_name is None
+        or outlet_name.lower() in match.group().lower()
+        or len(match.group().split()) <= 4
+    ):
+        trimmed = title[: match.start()].strip()
+        if len(trimmed.split()) >= 3:
+            return trimmed
+    return title
+
+
+def loaded_penalty(title: str) -> float:
+    """0 for a plain headline; larger for every sign of shouting, teasing or clickbait."""
+    penalty = 0.0
+    words = [w.strip("\"'“”‘’.,:;!?()") for w in title.split()]
+    shouting = [w for w in words if len(w) >= 4 and w.isalpha() and w.isupper()]
+    if shouting and (len(shouting) >= 2 or len(shouting[0]) >= 6 or title.isupper()):
+        penalty += 0.6
+    if "!" in title:
+        penalty += 0.4
+    if title.rstrip().endswith("?"):
+        penalty += 0.3
+    if _CLICKBAIT.search(title):
+        penalty += 0.6
+    penalty += 0.25 * len(_LOADED.findall(title))
+    if title.lstrip()[:1] in "\"“‘'":
+        penalty += 0.2  # a quote as headline speaks for one side
+    n_words = len(words)
+    if n_words < MIN_WORDS or n_words > MAX_WORDS:
+        penalty += 0.3
+    return penalty
+
+
+def _profile(texts: Sequence[str]) -> Counter[str]:
+    """Document frequency of each content word over the story's reports."""
+    profile: Counter[str] = Counter()
+    for text in texts:
+        profile.update({t for t in framing_terms(text) if " " not in t})
+    return profile
+
+
+def _centrality(title: str, profile: Counter[str], n_docs: int) -> float:
+    terms = {t for t in framing_terms(title) if " " not in t}
+    if not terms or not profile:
+        return 0.0
+    norm = math.sqrt(sum(v * v for v in profile.values()))
+    return sum(profile.get(t, 0) for t in terms) / (math.sqrt(len(terms)) * norm)
+
+
+def score_headline(
+    candidate: HeadlineCandidate, profile: Counter[str], n_docs: int
+) -> tuple[str, float]:
+    text = clean_title(candidate.title, candidate.outlet_name)
+    factuality = candidate.factuality if candidate.factuality is not None else UNRATED_FACTUALITY
+    weight = 0.6 + 0.4 * max(0.0, min(5.0, factuality)) / 5
+    return text, _centrality(text, profile, n_docs) * weight - 0.3 * loaded_penalty(text)
+
+
+def choose_headline(
+    candidates: Sequence[HeadlineCandidate],
+    story_texts: Sequence[str],
+    *,
+    previous_article_id: int | None = None,
+    previous_article_count: int | None = None,
+    article_count: int = 0,
+) -> HeadlineChoice | None:
+    """The best headline; the previous one when it is still good and the story grew little."""
+    usable = [c for c in candidates if c.title.strip()]
+    if not usable:
+        return None
+    profile = _profile(story_texts)
+    scored = [
+        (c, *score_headline(c, profile, len(story_texts)))
+        for c in sorted(usable, key=lambda c: c.article_id)
+    ]
+    best = max(scored, key=lambda item: item[2])
+    if previous_article_id is not None and previous_article_count:
+        previous = next(
+            (item for item in scored if item[0].article_id == previous_article_id), None
+        )
+        grew_a_lot = article_count > REGROWTH_FACTOR * previous_article_count
+        if previous is not None and not grew_a_lot:
+            scale = abs(best[2]) or 1.0
+            if previous[2] >= best[2] - (1 - KEEP_SHARE) * scale:
+                best = previous
+    return HeadlineChoice(best[0].article_id, best[1], round(best[2], 4))
