@@ -82,7 +82,14 @@ ratings = Table(
     "ratings",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("outlet_id", Integer, ForeignKey("outlets.id", ondelete="CASCADE"), nullable=False),
+    # Indexed on its own: profiles look ratings up by outlet (the unique key leads with provider).
+    Column(
+        "outlet_id",
+        Integer,
+        ForeignKey("outlets.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column(
         "provider", String(32), nullable=False
     ),  # mbfc | allsides | adfontes | wikipedia-rsp | csv

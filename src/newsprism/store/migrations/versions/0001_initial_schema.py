@@ -153,6 +153,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ratings")),
         sa.UniqueConstraint("provider", "outlet_id", name="uq_ratings_provider_outlet"),
     )
+    with op.batch_alter_table("ratings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_ratings_outlet_id"), ["outlet_id"], unique=False)
+
     op.create_table(
         "reading_history",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -337,6 +340,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_reading_history_user_id"))
 
     op.drop_table("reading_history")
+    with op.batch_alter_table("ratings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ratings_outlet_id"))
+
     op.drop_table("ratings")
     with op.batch_alter_table("feeds", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_feeds_outlet_id"))
