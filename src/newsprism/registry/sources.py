@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
-
 from newsprism.config import Settings
 from newsprism.errors import InputError
 from newsprism.registry.opml import OpmlFeed, OpmlOutlet, parse_opml, write_opml
@@ -22,12 +20,11 @@ from newsprism.store.database import Database
 from newsprism.store.outlets import (
     SourceRow,
     feed_urls,
-    get_or_create_outlet,
     insert_feeds,
+    insert_outlets,
     list_sources,
     outlet_rows_by_domain,
     set_outlets_enabled,
-    update_outlet_fields,
     validate_feed_url,
 )
 from newsprism.timeutil import iso
@@ -66,29 +63,50 @@ def _read(path: Path) -> bytes:
 
 
 def import_opml(db: Database, settings: Settings, path: Path) -> OpmlImportReport:
-    """Add every feed of an OPML file with its outlet; a feed already present is kept as is."""
+    """Add every feed of an OPML file with its outlet; a feed already present is kept as is.
+
+    Outlets and feeds go in with one bulk insert each: a 10,000-feed export imports in seconds.
+    """
     entries = parse_opml(_read(path), str(path))
     report = OpmlImportReport(feeds=len(entries))
     with db.write() as conn:
         outlet_ids = {d: row.id for d, row in outlet_rows_by_domain(conn).items()}
         known_feeds = feed_urls(conn)
-        new_feeds: list[dict[str, Any]] = []
+        new_outlets: dict[str, dict[str, Any]] = {}
+        wanted: list[tuple[str, str, OpmlFeed]] = []  # domain, clean URL, entry
         for entry in entries:
-            _import_entry(conn, settings, entry, outlet_ids, known_feeds, new_feeds, report)
-        insert_feeds(conn, new_feeds, settings)
-    report.feeds_added = len(new_feeds)
+            accepted = _accept(settings, entry, known_feeds, report)
+            if accepted is None:
+                continue
+            domain, url = accepted
+            wanted.append((domain, url, entry))
+            if domain not in outlet_ids and domain not in new_outlets:
+                new_outlets[domain] = _new_outlet(domain, entry)
+        insert_outlets(conn, list(new_outlets.values()))
+        report.outlets_added = len(new_outlets)
+        if new_outlets:
+            outlet_ids = {d: row.id for d, row in outlet_rows_by_domain(conn).items()}
+        insert_feeds(
+            conn,
+            [
+                {
+                    "outlet_id": outlet_ids[domain],
+                    "url": url,
+                    "title": (entry.title or "")[:512] or None,
+                    "enabled": True if entry.enabled is None else entry.enabled,
+                }
+                for domain, url, entry in wanted
+            ],
+            settings,
+        )
+    report.feeds_added = len(wanted)
     return report
 
 
-def _import_entry(
-    conn: Connection,
-    settings: Settings,
-    entry: OpmlFeed,
-    outlet_ids: dict[str, int],
-    known_feeds: set[str],
-    new_feeds: list[dict[str, Any]],
-    report: OpmlImportReport,
-) -> None:
+def _accept(
+    settings: Settings, entry: OpmlFeed, known_feeds: set[str], report: OpmlImportReport
+) -> tuple[str, str] | None:
+    """(outlet domain, clean URL) for a feed to add; None, with the reason noted, otherwise."""
     domain = (
         outlet_domain_for_url(entry.outlet_domain or "")
         or outlet_domain_for_url(entry.html_url or "")
@@ -99,41 +117,31 @@ def _import_entry(
         report.skipped.append(
             f"{label!r} ({entry.url}): on a shared platform and no htmlUrl names its outlet"
         )
-        return
+        return None
     try:
         url = validate_feed_url(entry.url, settings)
     except InputError as exc:
         report.skipped.append(f"{label!r}: {exc}")
-        return
+        return None
     if url in known_feeds:
         report.feeds_existing += 1
-        return
+        return None
     known_feeds.add(url)
-    if domain not in outlet_ids:
-        outlet_id = get_or_create_outlet(
-            conn, domain, entry.outlet_name or entry.title, origin="user"
-        )
-        assert outlet_id is not None  # domain is non-empty
-        outlet_ids[domain] = outlet_id
-        report.outlets_added += 1
-        update_outlet_fields(
-            conn,
-            outlet_id,
-            {
-                "country": (entry.country or "").lower()[:8] or None,
-                "language": (entry.language or "").lower()[:16] or None,
-                "homepage": (entry.html_url or "")[:2048] or None,
-                "categories": sorted(set(entry.categories)),
-            },
-        )
-    new_feeds.append(
-        {
-            "outlet_id": outlet_ids[domain],
-            "url": url,
-            "title": (entry.title or "")[:512] or None,
-            "enabled": True if entry.enabled is None else entry.enabled,
-        }
-    )
+    return domain, url
+
+
+def _new_outlet(domain: str, entry: OpmlFeed) -> dict[str, Any]:
+    return {
+        "domain": domain,
+        "name": (entry.outlet_name or entry.title or domain).strip()[:255] or domain,
+        "country": (entry.country or "").lower()[:8] or None,
+        "language": (entry.language or "").lower()[:16] or None,
+        "homepage": (entry.html_url or "")[:2048] or None,
+        "categories": sorted(set(entry.categories)),
+        "is_default": False,
+        "enabled": True,
+        "origin": "user",
+    }
 
 
 def export_opml(db: Database, *, enabled_only: bool = False) -> bytes:
