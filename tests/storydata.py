@@ -127,3 +127,86 @@ def set_story_counts(db: Database, story_id: int, article_count: int, outlet_cou
                 dirty=True,
             )
         )
+
+
+BRIDGE_OUTLETS = [
+    Outlet("leftdaily.com", bias=-2, factuality=4, country="us"),
+    Outlet("progressive.org", bias=-1.5, factuality=3, country="us", ownership="non_profit"),
+    Outlet("wire.com", bias=0, factuality=5, country="us", ownership="independent"),
+    Outlet("bbc.co.uk", bias=-0.3, factuality=4.5, country="gb", ownership="public_broadcaster"),
+    Outlet("rightnews.com", bias=2, factuality=3, country="us", ownership="individual"),
+    Outlet("patriot.com", bias=2.5, factuality=1, country="us"),
+    Outlet("blog.net", country="ca", ownership=None),
+]
+
+BRIDGE_ARTICLES = [
+    (
+        "leftdaily.com",
+        "Bridge collapse in Pittsburgh injures ten as commuters plunge into ravine",
+        "A bridge in Pittsburgh collapsed on Friday morning, sending a city bus and several cars "
+        "into a ravine. Ten people were taken to hospital with injuries, officials said. "
+        "President Joe Biden, who was visiting Pittsburgh, said crumbling infrastructure must be "
+        "repaired. Mayor Ed Gainey called the collapse a wake-up call.",
+    ),
+    (
+        "wire.com",
+        "Pittsburgh bridge collapses, ten injured",
+        "A bridge in Pittsburgh collapsed on Friday morning, injuring ten people. The Forbes "
+        "Avenue bridge over Fern Hollow Creek fell shortly before 7 a.m., officials said. "
+        "The National Transportation Safety Board sent investigators to the site.",
+    ),
+    (
+        "bbc.co.uk",
+        "Pittsburgh: Bridge collapses hours before Biden visit",
+        "A bridge in the US city of Pittsburgh has collapsed, injuring ten people, hours before "
+        "President Joe Biden arrived to speak about infrastructure. Mayor Ed Gainey said there "
+        "were no deaths. The National Transportation Safety Board is investigating.",
+    ),
+    (
+        "rightnews.com",
+        "SHOCKING: Bridge DESTROYED in Pittsburgh as Biden slams roads!",
+        "A bridge in Pittsburgh collapsed on Friday as President Joe Biden arrived to promote his "
+        "spending plan. Critics said the city had ignored warnings about the bridge for years. "
+        "Ten people were injured.",
+    ),
+    (
+        "patriot.com",
+        "Biden's infrastructure show meets Pittsburgh bridge collapse",
+        "President Joe Biden's infrastructure tour met a collapsed bridge in Pittsburgh on "
+        "Friday. Critics said the city ignored warnings about the bridge. Mayor Ed Gainey "
+        "declined to comment on the warnings.",
+    ),
+    (
+        "progressive.org",
+        "Pittsburgh bridge collapse shows the cost of neglect",
+        "The Pittsburgh bridge collapse on Friday shows the cost of decades of neglect, "
+        "advocates said. Ten people were injured when the Forbes Avenue bridge fell. Biden "
+        "said the infrastructure law will fix bridges like it.",
+    ),
+]
+
+
+def add_bridge_story(db: Database) -> tuple[int, dict[str, int], list[int]]:
+    """Six independent reports and one repost (blog.net reposts the wire) over five hours."""
+    ids = add_outlets(db, BRIDGE_OUTLETS)
+    story = add_story(db)
+    article_ids = []
+    for hours, (domain, title, text) in enumerate(BRIDGE_ARTICLES):
+        article_ids.append(
+            add_article(
+                db,
+                story,
+                ids[domain],
+                title,
+                text,
+                hours=hours * 0.8,
+                explanation={"title_similarity": 0.61, "shared_names": ["Pittsburgh"]},
+            )
+        )
+    wire = article_ids[1]
+    article_ids.append(
+        add_article(db, story, ids["blog.net"], BRIDGE_ARTICLES[1][1], BRIDGE_ARTICLES[1][2],
+                    hours=4.5, repost_of=wire)  # fmt: skip
+    )
+    set_story_counts(db, story, len(article_ids), len(ids))
+    return story, ids, article_ids

@@ -47,3 +47,21 @@ _ORGANISATION_WORDS = """party department ministry agency administration commiss
     service network news times post journal club league board authority cabinet caucus
     campaign coalition alliance tribunal reserve church"""
 ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS.split())
+
+# A phrase ending in one of these names a place ("Forbes Avenue", "Fern Hollow Creek").
+_PLACE_WORDS = """avenue street road boulevard highway bridge river creek lake sea ocean bay beach
+island islands mountain mountains valley county province state city town village park square
+airport station harbor harbour port canal strait desert forest district region"""
+PLACE_WORDS = frozenset(_PLACE_WORDS.split())
+
+# Titles before a name: the tag is the person ("Joe Biden"), not the office.
+_HONORIFICS = """president vice mayor governor gov sen senator rep representative secretary
+minister prime chancellor premier king queen prince princess pope judge justice chief gen general
+dr mr mrs ms sir lord lady speaker leader chairman chairwoman ceo former""".replace(".", "")
+HONORIFICS = frozenset(_HONORIFICS.split())
+
+# Capitalized by convention, never what a story is about.
+_NOT_NAMES = """monday tuesday wednesday thursday friday saturday sunday january february march
+april may june july august september october november december today yesterday tomorrow
+breaking update live watch video photos opinion analysis exclusive"""
+NOT_NAMES = frozenset(_NOT_NAMES.split())

@@ -38,6 +38,7 @@ from newsprism.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 BATCH = 100
+EMPTY_ANALYSIS: dict[str, Any] = {"analysis": None, "blindspot_side": None, "rank_score": None}
 # Summaries read the earliest reports of a very large story (they carry the core facts) and
 # stay fast: the greedy pick is linear in candidate sentences.
 SUMMARY_MAX_ARTICLES = 80
@@ -74,7 +75,11 @@ def refresh_story(db: Database, settings: Settings, story_id: int, corpus: Corpu
             return False
         articles = story_articles(conn, story_id)
         key = fingerprint((a.id, a.repost_of, a.outlet_id) for a in articles)
-        if row.merged_into is not None or (row.analysis_key == key and row.analysis):
+        if (
+            row.merged_into is not None
+            or not articles
+            or (row.analysis_key == key and row.analysis)
+        ):
             unchanged = True
         else:
             unchanged = False
@@ -84,7 +89,11 @@ def refresh_story(db: Database, settings: Settings, story_id: int, corpus: Corpu
             previous_summary = latest_summary(conn, story_id)
     if unchanged:
         with db.write() as conn:
-            clear_dirty(conn, story_id)
+            if articles or row.merged_into is not None:
+                clear_dirty(conn, story_id)
+            else:
+                # Every article left: nothing to show, nor to rank or flag.
+                save_analysis(conn, story_id, EMPTY_ANALYSIS, expected_key=key)
         return False
     previous_headline = (row.analysis or {}).get("headline") if row.analysis else None
     result = analyze_story(

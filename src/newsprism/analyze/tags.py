@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote_plus
 
-from newsprism.analyze.gazetteer import ORGANISATION_WORDS, PLACES
+from newsprism.analyze.gazetteer import (
+    HONORIFICS,
+    NOT_NAMES,
+    ORGANISATION_WORDS,
+    PLACE_WORDS,
+    PLACES,
+)
 from newsprism.analyze.terms import framing_text
 from newsprism.cluster.text import entities
 from newsprism.store.story_pages import StoryArticle
@@ -31,7 +37,7 @@ def tag_kind(name: str) -> str:
     """person | organisation | place | other."""
     lowered = name.lower()
     words = lowered.replace(".", " ").split()
-    if lowered in PLACES:
+    if lowered in PLACES or (len(words) > 1 and words[-1] in PLACE_WORDS):
         return "place"
     if (name.isupper() and len(name.replace(".", "")) >= 2) or any(
         w in ORGANISATION_WORDS for w in words
@@ -42,10 +48,21 @@ def tag_kind(name: str) -> str:
     return "other"
 
 
+def clean_name(surface: str) -> str | None:
+    """The name without leading titles ("President Joe Biden" → "Joe Biden"); None if no name."""
+    words = surface.strip().split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+        words = words[1:]
+    name = " ".join(words)
+    if len(name) < 2 or name.lower() in NOT_NAMES or name.lower().rstrip(".") in HONORIFICS:
+        return None
+    return name
+
+
 def _article_names(article: StoryArticle) -> set[str]:
     title = "" if _is_title_case(article.title) else article.title
     found = entities(framing_text(title, article.lede), article.language)
-    return {surface.strip() for surface in found.values() if len(surface.strip()) > 1}
+    return {name for surface in found.values() if (name := clean_name(surface))}
 
 
 def story_tags(articles: Sequence[StoryArticle], limit: int = MAX_TAGS) -> list[dict[str, Any]]:
