@@ -27,6 +27,9 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # Below this many words a text (a teaser, "read more", a photo caption) says too little to
 # call two articles copies of each other.
 MIN_WORDS = 50
+# Copies share their opening; the first words decide, and hashing more costs import speed
+# (each word is hashed in Python).
+FINGERPRINT_WORDS = 250
 # Word 3-grams: long enough that two unrelated articles share few, short enough that an edited
 # sentence changes only three shingles.
 SHINGLE_WORDS = 3
@@ -116,12 +119,20 @@ def lsh_band_keys(signature: np.ndarray) -> tuple[int, ...]:
     return tuple((band << _BAND_BITS) | (int(v) & mask) for band, v in enumerate(mixed.tolist()))
 
 
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
 def fingerprint(text: str) -> Fingerprint:
-    words = words_of(text)
-    if len(words) < MIN_WORDS:
-        return Fingerprint(None, (), len(words))
-    digest = hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()
-    return Fingerprint(digest, lsh_band_keys(minhash(words)), len(words))
+    """Exact hash of the whole text (case and spacing ignored) and LSH bands of its opening."""
+    count = word_count(text)
+    if count < MIN_WORDS:
+        return Fingerprint(None, (), count)
+    normalized = " ".join(text.lower().split())
+    digest = hashlib.sha1(normalized.encode("utf-8")).hexdigest()
+    # ~8 characters per word: enough text for FINGERPRINT_WORDS words without scanning it all.
+    words = words_of(normalized[: FINGERPRINT_WORDS * 12])[:FINGERPRINT_WORDS]
+    return Fingerprint(digest, lsh_band_keys(minhash(words)), count)
 
 
 def estimated_jaccard(shared_bands: int) -> float:

@@ -9,8 +9,9 @@ from typing import Any
 MIN_LETTERS = 20
 # py3langid's calibrated probability; under 0.5 the top guess is not better than all others.
 MIN_CONFIDENCE = 0.5
-# The opening of an article decides its language; more text only costs time.
-MAX_CHARS = 2000
+# The opening of an article (title and lede) decides its language; the identifier walks the
+# text byte by byte in Python, so more text only costs time (300 chars ≈ 0.3 ms).
+MAX_CHARS = 300
 
 
 @lru_cache(maxsize=1)
@@ -25,7 +26,7 @@ def detect_language(text: str | None) -> str | None:
     if not text:
         return None
     sample = text[:MAX_CHARS]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    if sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return None
     language, confidence = _identifier().classify(sample)
     if confidence < MIN_CONFIDENCE:

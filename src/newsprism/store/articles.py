@@ -20,13 +20,13 @@ from datetime import datetime
 from typing import Any
 
 import nh3
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from newsprism.config import Settings
 from newsprism.domains import registrable_domain
 from newsprism.ingest.canonical import InvalidURL, article_key, canonicalize_url
-from newsprism.ingest.dedup import NearDuplicateIndex, fingerprint, words_of
+from newsprism.ingest.dedup import NearDuplicateIndex, fingerprint
 from newsprism.ingest.language import detect_language
 from newsprism.models import ArticleDraft, ArticleRecord
 from newsprism.store.database import Database
@@ -131,7 +131,7 @@ def prepare_article(position: int, draft: ArticleDraft) -> PreparedArticle | str
         "language": language,
         "published_at": as_utc(draft.published_at),
         "date_note": _clean(draft.date_note, 255),
-        "word_count": print_.words if print_.words else len(words_of(text)),
+        "word_count": print_.words,
         "extraction_status": draft.extraction_status,
         "extraction_note": _clean(extraction_note),
         "content_hash": print_.content_hash,
@@ -142,8 +142,44 @@ def prepare_article(position: int, draft: ArticleDraft) -> PreparedArticle | str
     return PreparedArticle(position, key, domain, row, print_.content_hash, print_.band_keys)
 
 
-def prepare_articles(drafts: Sequence[ArticleDraft]) -> list[PreparedArticle | str]:
+@dataclass(slots=True)
+class KnownArticle:
+    """A draft whose canonical key was already stored when the batch was read."""
+
+    position: int
+    article_id: int
+
+
+Prepared = PreparedArticle | KnownArticle | str
+
+
+def prepare_articles(drafts: Sequence[ArticleDraft]) -> list[Prepared]:
     return [prepare_article(i, d) for i, d in enumerate(drafts)]
+
+
+def draft_keys(drafts: Sequence[ArticleDraft]) -> list[str | None]:
+    keys: list[str | None] = []
+    for draft in drafts:
+        try:
+            keys.append(article_key(draft.url))
+        except InvalidURL:
+            keys.append(None)
+    return keys
+
+
+def prepare_new_articles(conn: Connection, drafts: Sequence[ArticleDraft]) -> list[Prepared]:
+    """Like ``prepare_articles``, but drafts already stored skip the costly preparation.
+
+    A re-import or a feed that repeats its entries then costs one indexed lookup per draft.
+    """
+    keys = draft_keys(drafts)
+    known = stored_ids_by_key(conn, sorted({k for k in keys if k}))
+    return [
+        KnownArticle(i, known[key])
+        if key is not None and key in known
+        else prepare_article(i, draft)
+        for i, (key, draft) in enumerate(zip(keys, drafts, strict=True))
+    ]
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -151,7 +187,7 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield values[start : start + _CHUNK]
 
 
-def _stored_ids_by_key(conn: Connection, keys: Sequence[str]) -> dict[str, int]:
+def stored_ids_by_key(conn: Connection, keys: Sequence[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for chunk in _chunks(keys):
         rows = conn.execute(
@@ -214,7 +250,7 @@ def _resolve_outlets(
 
 
 def store_prepared(
-    conn: Connection, drafts: Sequence[ArticleDraft], prepared: Sequence[PreparedArticle | str]
+    conn: Connection, drafts: Sequence[ArticleDraft], prepared: Sequence[Prepared]
 ) -> AddResult:
     """Insert prepared drafts inside the caller's write transaction (see the module docstring)."""
     result = AddResult()
@@ -222,9 +258,12 @@ def store_prepared(
     for item in prepared:
         if isinstance(item, str):
             result.rejected.append(item)
+        elif isinstance(item, KnownArticle):
+            result.duplicates += 1
+            result.duplicate_of[item.position] = item.article_id
         else:
             candidates.append(item)
-    stored = _stored_ids_by_key(conn, sorted({c.key for c in candidates}))
+    stored = stored_ids_by_key(conn, sorted({c.key for c in candidates}))
     fresh: list[PreparedArticle] = []
     batch_keys: dict[str, int] = {}
     for item in candidates:
@@ -284,6 +323,56 @@ def store_prepared(
 def _insert_rows(
     conn: Connection, rows: list[PreparedArticle], result: AddResult, provisional_base: int
 ) -> None:
+    """One multi-row INSERT; if a concurrent writer took one of the keys, row by row instead."""
+    now = utcnow()
+    params = []
+    for item in rows:
+        root = item.row["repost_of"]
+        in_batch = root is not None and root >= provisional_base
+        params.append({**item.row, "repost_of": None if in_batch else root, "ingested_at": now})
+    try:
+        with conn.begin_nested():
+            # Plain executemany, then ids by key: RETURNING with ordered rows makes SQLite
+            # fall back to one statement per row.
+            conn.execute(insert(articles), params)
+    except IntegrityError:
+        _insert_rows_one_by_one(conn, rows, result, provisional_base)
+        return
+    by_key = stored_ids_by_key(conn, [item.key for item in rows])
+    new_ids = [by_key[item.key] for item in rows]
+    ids = {
+        provisional_base + item.position: new_id for item, new_id in zip(rows, new_ids, strict=True)
+    }
+    copies = [
+        {"b_id": ids[provisional_base + item.position], "b_root": ids[item.row["repost_of"]]}
+        for item in rows
+        if item.row["repost_of"] is not None and item.row["repost_of"] >= provisional_base
+    ]
+    if copies:
+        conn.execute(
+            update(articles)
+            .where(articles.c.id == bindparam("b_id"))
+            .values(repost_of=bindparam("b_root")),
+            copies,
+        )
+    _insert_bands(conn, [(ids[provisional_base + item.position], item) for item in rows])
+    result.added_ids.extend(new_ids)
+    result.reposts += sum(1 for item in rows if item.row["repost_of"] is not None)
+
+
+def _insert_bands(conn: Connection, stored: Sequence[tuple[int, PreparedArticle]]) -> None:
+    bands = [
+        {"band_key": key, "article_id": article_id}
+        for article_id, item in stored
+        for key in set(item.band_keys)
+    ]
+    if bands:
+        conn.execute(insert(article_bands), bands)
+
+
+def _insert_rows_one_by_one(
+    conn: Connection, rows: list[PreparedArticle], result: AddResult, provisional_base: int
+) -> None:
     now = utcnow()
     ids: dict[int, int] = {}  # provisional id -> real id
     for item in rows:
@@ -291,17 +380,18 @@ def _insert_rows(
         if root is not None and root >= provisional_base:
             # A copy of an article earlier in this batch: it was inserted just before.
             item.row["repost_of"] = ids.get(root)
-        values = {**item.row, "ingested_at": now}
         try:
             with conn.begin_nested():
                 new_id = int(
                     conn.execute(
-                        insert(articles).values(**values).returning(articles.c.id)
+                        insert(articles)
+                        .values(**item.row, ingested_at=now)
+                        .returning(articles.c.id)
                     ).scalar_one()
                 )
         except IntegrityError:
             # Another writer stored the same URL between our lookup and this insert.
-            existing = _stored_ids_by_key(conn, [item.key]).get(item.key)
+            existing = stored_ids_by_key(conn, [item.key]).get(item.key)
             result.duplicates += 1
             if existing is not None:
                 result.duplicate_of[item.position] = existing
@@ -311,11 +401,7 @@ def _insert_rows(
         result.added_ids.append(new_id)
         if item.row["repost_of"] is not None:
             result.reposts += 1
-        if item.band_keys:
-            conn.execute(
-                insert(article_bands),
-                [{"band_key": k, "article_id": new_id} for k in set(item.band_keys)],
-            )
+        _insert_bands(conn, [(new_id, item)])
 
 
 def add_articles(db: Database, drafts: Sequence[ArticleDraft], settings: Settings) -> AddResult:
@@ -325,7 +411,8 @@ def add_articles(db: Database, drafts: Sequence[ArticleDraft], settings: Setting
     the current rules depends on it.
     """
     del settings
-    prepared = prepare_articles(drafts)
+    with db.read() as conn:
+        prepared = prepare_new_articles(conn, drafts)
     with db.write() as conn:
         return store_prepared(conn, drafts, prepared)
 
@@ -338,7 +425,7 @@ def stored_urls(conn: Connection, urls: Iterable[str]) -> set[str]:
             keyed.setdefault(article_key(url), []).append(url)
         except InvalidURL:
             continue
-    found = _stored_ids_by_key(conn, sorted(keyed))
+    found = stored_ids_by_key(conn, sorted(keyed))
     return {url for key in found for url in keyed[key]}
 
 
@@ -347,7 +434,7 @@ def article_id_for_url(conn: Connection, url: str) -> int | None:
         key = article_key(url)
     except InvalidURL:
         return None
-    return _stored_ids_by_key(conn, [key]).get(key)
+    return stored_ids_by_key(conn, [key]).get(key)
 
 
 _RECORD_COLUMNS = (

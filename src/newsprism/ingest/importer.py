@@ -1,0 +1,366 @@
+"""Offline import of articles from JSON Lines (``.jsonl`` or gzip-compressed ``.jsonl.gz``).
+
+One article a line with at least ``url``, ``title`` and ``text`` (or ``content_original`` /
+``content``); optional ``published``/``date``, ``source_url``/``outlet`` (domain), ``source``
+(name), ``authors``/``author``, ``language``, ``summary``. Every other field is kept in the
+article's ``extra`` (the AllSides corpus' ``topic``, ``bias``, ``bias_text``, ``ID``).
+
+Lines are committed in batches, one transaction each, and the article key is unique: a second
+import adds nothing, and an import killed mid-way resumes on rerun without duplicates or holes
+(committed batches are skipped by key, the rest is added). Preparing articles (language,
+fingerprints) is the costly part, so it runs in worker processes while the main process reads
+and writes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import multiprocessing
+import time
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import insert, update
+
+from newsprism.config import Settings
+from newsprism.errors import InputError
+from newsprism.ingest.dates import normalize_date
+from newsprism.models import ArticleDraft
+from newsprism.store.articles import (
+    KnownArticle,
+    Prepared,
+    draft_keys,
+    prepare_article,
+    store_prepared,
+    stored_ids_by_key,
+)
+from newsprism.store.database import Database
+from newsprism.store.schema import imports
+from newsprism.timeutil import utcnow
+
+# 500 lines a transaction: big enough that commit costs vanish, small enough that a kill
+# loses at most a few seconds of work.
+BATCH_LINES = 500
+# Lines reported one by one; beyond this the report says how many more.
+MAX_PROBLEMS = 100
+_TEXT_FIELDS = ("text", "content_original", "content")
+_DATE_FIELDS = ("published", "published_at", "date")
+_DOMAIN_FIELDS = ("source_url", "outlet", "domain")
+_AUTHOR_FIELDS = ("authors", "author")
+_LANGUAGE_FIELDS = ("language", "lang")
+_CONSUMED = frozenset(
+    {
+        "url",
+        "title",
+        "summary",
+        "source",
+        *_TEXT_FIELDS,
+        *_DATE_FIELDS,
+        *_DOMAIN_FIELDS,
+        *_AUTHOR_FIELDS,
+        *_LANGUAGE_FIELDS,
+    }
+)
+
+
+@dataclass
+class ImportReport:
+    source: str
+    lines: int = 0
+    added: int = 0
+    duplicates: int = 0
+    reposts: int = 0
+    rejected: int = 0
+    dates_fixed: int = 0  # read in a non-standard way (7/23/17, a timestamp, no zone)
+    dates_dropped: int = 0  # present but implausible (0001-…, 2050-…) or unreadable
+    dates_missing: int = 0  # empty or absent
+    problems: list[str] = field(default_factory=list)  # "line N: reason", the first 100
+    seconds: float = 0.0
+
+    @property
+    def articles_per_second(self) -> float:
+        return self.lines / self.seconds if self.seconds > 0 else 0.0
+
+    def problem(self, line_no: int, reason: str) -> None:
+        self.rejected += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(f"line {line_no}: {reason}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "lines": self.lines,
+            "added": self.added,
+            "duplicates": self.duplicates,
+            "reposts": self.reposts,
+            "rejected": self.rejected,
+            "dates_fixed": self.dates_fixed,
+            "dates_dropped": self.dates_dropped,
+            "dates_missing": self.dates_missing,
+            "problems": self.problems,
+            "seconds": round(self.seconds, 2),
+            "articles_per_second": round(self.articles_per_second, 1),
+        }
+
+
+def _first(record: dict[str, Any], names: Sequence[str]) -> Any:
+    for name in names:
+        value = record.get(name)
+        if value not in (None, "", []):
+            return value
+    return None
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value if v) or None
+    return str(value)
+
+
+@dataclass(slots=True)
+class ParsedLine:
+    line_no: int
+    draft: ArticleDraft
+    date_outcome: str  # clean | fixed | dropped | missing
+
+
+def parse_line(line_no: int, line: str, now: datetime) -> ParsedLine | str:
+    """A draft for one line, or the reason it cannot become one."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON ({exc.msg} at column {exc.colno})"
+    if not isinstance(record, dict):
+        return f"expected a JSON object, got {type(record).__name__}"
+    url = record.get("url")
+    if not isinstance(url, str) or not url.strip():
+        return "missing field 'url'"
+    title = record.get("title")
+    if not isinstance(title, str) or not title.strip():
+        return "missing field 'title'"
+    text = _first(record, _TEXT_FIELDS)
+    if not isinstance(text, str) or not text.strip():
+        return "missing field 'text' (or 'content')"
+    date = normalize_date(_as_text(_first(record, _DATE_FIELDS)), now=now)
+    raw_date = _first(record, _DATE_FIELDS)
+    if date.value is None:
+        outcome = "missing" if raw_date is None else "dropped"
+    else:
+        outcome = "fixed" if date.note else "clean"
+    # Unknown fields are the source's own metadata (topic, bias label, its id): keep them.
+    extra = {k: v for k, v in record.items() if k not in _CONSUMED}
+    draft = ArticleDraft(
+        url=url.strip(),
+        title=title,
+        text=text,
+        summary=_as_text(record.get("summary")),
+        published_at=date.value,
+        date_note=date.note,
+        outlet_domain=_as_text(_first(record, _DOMAIN_FIELDS)),
+        source_name=_as_text(record.get("source")),
+        author=_as_text(_first(record, _AUTHOR_FIELDS)),
+        language=_as_text(_first(record, _LANGUAGE_FIELDS)),
+        extraction_status="imported",
+        extra=extra,
+    )
+    return ParsedLine(line_no, draft, outcome)
+
+
+def _open_lines(path: Path) -> tuple[BinaryIO, Iterator[str]]:
+    """The raw file (for progress by bytes) and its decoded lines; gzip told by magic bytes."""
+    raw = path.open("rb")
+    compressed = raw.read(2) == b"\x1f\x8b"
+    raw.seek(0)
+    stream: BinaryIO = gzip.GzipFile(fileobj=raw) if compressed else raw  # type: ignore[assignment]
+    text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
+    return raw, iter(text)
+
+
+def _prepare_batch(batch: list[tuple[int, ArticleDraft]]) -> list[Prepared]:
+    """Runs in a worker process: prepare drafts at their positions in the batch."""
+    return [prepare_article(position, draft) for position, draft in batch]
+
+
+class _Preparer:
+    """Prepares batches in worker processes (or in-process for one worker), in order."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._executor: ProcessPoolExecutor | None = None
+        if workers > 1:
+            self._executor = ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+            )
+
+    def submit(self, batch: list[tuple[int, ArticleDraft]]) -> Future[list[Prepared]]:
+        if self._executor is not None and batch:
+            return self._executor.submit(_prepare_batch, batch)
+        done: Future[list[Prepared]] = Future()
+        done.set_result(_prepare_batch(batch))
+        return done
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+
+
+@dataclass
+class _Batch:
+    lines: list[ParsedLine]
+    known: dict[int, int]  # position -> stored article id
+    todo: list[int]  # positions being prepared, in the order of ``pending``'s result
+    pending: Future[list[Prepared]]
+    bytes_read: int
+
+
+def import_file(
+    db: Database,
+    settings: Settings,
+    path: str | Path,
+    *,
+    batch_lines: int = BATCH_LINES,
+    workers: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import a JSON Lines file; ``on_progress(lines, bytes)`` after each committed batch."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    workers = workers if workers is not None else max(1, settings.extract_workers)
+    report = ImportReport(source=str(path))
+    started = time.monotonic()
+    import_id = _start_import(db, report)
+    raw, lines = _open_lines(path)
+    preparer = _Preparer(workers)
+    # Batches in flight: workers prepare the next ones while this process writes.
+    queue: deque[_Batch] = deque()
+    try:
+        for batch_lines_read in _read_batches(lines, batch_lines, report, path):
+            queue.append(_submit(db, preparer, batch_lines_read, raw.tell()))
+            while len(queue) > workers:
+                _commit(db, queue.popleft(), report, import_id, on_progress)
+        while queue:
+            _commit(db, queue.popleft(), report, import_id, on_progress)
+    finally:
+        preparer.close()
+        raw.close()
+        report.seconds = time.monotonic() - started
+        _finish_import(db, import_id, report)
+    return report
+
+
+def _read_batches(
+    lines: Iterator[str], size: int, report: ImportReport, path: Path
+) -> Iterator[list[ParsedLine]]:
+    now = utcnow()
+    batch: list[ParsedLine] = []
+    line_no = 0
+    try:
+        for line_no, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            report.lines += 1
+            parsed = parse_line(line_no, line, now)
+            if isinstance(parsed, str):
+                report.problem(line_no, parsed)
+                continue
+            batch.append(parsed)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    except (EOFError, OSError, zlib.error) as exc:
+        if batch:
+            yield batch
+        raise InputError(f"{path}: file is damaged after line {line_no}: {exc}") from None
+    if batch:
+        yield batch
+
+
+def _submit(db: Database, preparer: _Preparer, lines: list[ParsedLine], offset: int) -> _Batch:
+    drafts = [p.draft for p in lines]
+    keys = draft_keys(drafts)
+    with db.read() as conn:
+        stored = stored_ids_by_key(conn, sorted({k for k in keys if k}))
+    known = {i: stored[k] for i, k in enumerate(keys) if k is not None and k in stored}
+    todo = [(i, d) for i, d in enumerate(drafts) if i not in known]
+    return _Batch(lines, known, [i for i, _ in todo], preparer.submit(todo), offset)
+
+
+def _commit(
+    db: Database,
+    batch: _Batch,
+    report: ImportReport,
+    import_id: int,
+    on_progress: Callable[[int, int], None] | None,
+) -> None:
+    prepared: list[Prepared] = [KnownArticle(i, a) for i, a in batch.known.items()]
+    for position, item in zip(batch.todo, batch.pending.result(), strict=True):
+        if isinstance(item, str):
+            report.problem(batch.lines[position].line_no, item)
+        else:
+            prepared.append(item)
+    drafts = [p.draft for p in batch.lines]
+    with db.write() as conn:
+        result = store_prepared(conn, drafts, prepared)
+        report.added += len(result.added_ids)
+        report.duplicates += result.duplicates
+        report.reposts += result.reposts
+        conn.execute(
+            update(imports)
+            .where(imports.c.id == import_id)
+            .values(lines_read=report.lines, added=report.added, skipped=report.duplicates)
+        )
+    for parsed in batch.lines:
+        if parsed.date_outcome == "fixed":
+            report.dates_fixed += 1
+        elif parsed.date_outcome == "dropped":
+            report.dates_dropped += 1
+        elif parsed.date_outcome == "missing":
+            report.dates_missing += 1
+    if on_progress is not None:
+        on_progress(len(batch.lines), batch.bytes_read)
+
+
+def _start_import(db: Database, report: ImportReport) -> int:
+    with db.write() as conn:
+        result = conn.execute(
+            insert(imports)
+            .values(
+                source=report.source,
+                started_at=utcnow(),
+                lines_read=0,
+                added=0,
+                skipped=0,
+                notes={},
+            )
+            .returning(imports.c.id)
+        )
+        return int(result.scalar_one())
+
+
+def _finish_import(db: Database, import_id: int, report: ImportReport) -> None:
+    notes = report.as_dict()
+    notes.pop("problems")
+    notes["problems"] = report.problems[:20]
+    with db.write() as conn:
+        conn.execute(
+            update(imports)
+            .where(imports.c.id == import_id)
+            .values(
+                finished_at=utcnow(),
+                lines_read=report.lines,
+                added=report.added,
+                skipped=report.duplicates + report.rejected,
+                notes=notes,
+            )
+        )

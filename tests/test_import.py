@@ -1,0 +1,207 @@
+"""``newsprism import``: JSON Lines in, idempotent, resumable after kill -9, messy data reported."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from newsprism.config import Settings
+from newsprism.ingest.importer import import_file
+from newsprism.store.database import Database
+from newsprism.store.schema import articles, imports
+
+_WORDS = [
+    "senate",
+    "budget",
+    "vote",
+    "climate",
+    "court",
+    "ruling",
+    "election",
+    "campaign",
+    "governor",
+    "mayor",
+    "police",
+    "economy",
+    "inflation",
+    "jobs",
+    "report",
+    "market",
+    "trade",
+    "tariff",
+    "health",
+    "vaccine",
+    "school",
+    "border",
+]
+
+
+def _article(i: int, **fields: object) -> dict[str, object]:
+    words = [_WORDS[(i * 7 + j * 3 + j // 5) % len(_WORDS)] + str((i + j) % 97) for j in range(80)]
+    record: dict[str, object] = {
+        "url": f"https://www.outlet{i % 5}.com/news/{i}?utm_source=feed",
+        "title": f"Story number {i} about the {_WORDS[i % len(_WORDS)]}",
+        "content": " ".join(words),
+        "date": "2019-03-0" + str(1 + i % 9),
+        "source_url": f"www.outlet{i % 5}.com",
+        "source": f"Outlet {i % 5}",
+        "topic": "politics",
+        "bias": i % 3,
+    }
+    record.update(fields)
+    return record
+
+
+def _write(path: Path, records: list[object], *, compress: bool = False) -> Path:
+    lines = "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records)
+    if compress:
+        path.write_bytes(gzip.compress(lines.encode()))
+    else:
+        path.write_text(lines, encoding="utf-8")
+    return path
+
+
+def _count(db: Database) -> int:
+    with db.read() as conn:
+        return int(conn.execute(select(func.count()).select_from(articles)).scalar_one())
+
+
+def test_import_is_idempotent_and_keeps_extra_fields(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    path = _write(tmp_path / "a.jsonl.gz", [_article(i) for i in range(30)], compress=True)
+    first = import_file(db, settings, path, workers=1, batch_lines=7)
+    assert (first.lines, first.added, first.duplicates, first.rejected) == (30, 30, 0, 0)
+    second = import_file(db, settings, path, workers=1, batch_lines=7)
+    assert (second.added, second.duplicates) == (0, 30)
+    assert _count(db) == 30
+    with db.read() as conn:
+        row = conn.execute(select(articles).order_by(articles.c.id)).first()
+        assert row is not None
+        assert row.extra == {"topic": "politics", "bias": 0}
+        assert row.url == "https://outlet0.com/news/0"
+        assert row.source_name == "Outlet 0"
+        assert row.extraction_status == "imported"
+        runs = conn.execute(select(imports.c.added).order_by(imports.c.id)).scalars().all()
+    assert runs == [30, 0]
+
+
+def test_messy_lines_are_reported_with_line_numbers_and_the_rest_imported(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    records: list[object] = [
+        _article(0),
+        "{not json",
+        _article(1, url=""),
+        _article(2, title=None),
+        _article(3, content=""),
+        [1, 2, 3],
+        _article(4, date=""),
+        _article(5, date="0001-11-30"),
+        _article(6, date="2050-06-01"),
+        _article(7, date="7/23/17"),
+        _article(0),  # the same URL again
+        _article(8, url="mailto:desk@outlet.com"),
+        "",
+        _article(9, content=None, text="A text field " * 20, published="2020-01-02T03:04:05Z"),
+    ]
+    report = import_file(db, settings, _write(tmp_path / "m.jsonl", records), workers=1)
+    assert report.lines == 13  # the blank line is not a line of data
+    assert report.added == 6 and report.duplicates == 1 and report.rejected == 6
+    assert report.problems == [
+        "line 2: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
+        "line 3: missing field 'url'",
+        "line 4: missing field 'title'",
+        "line 5: missing field 'text' (or 'content')",
+        "line 6: expected a JSON object, got list",
+        "line 12: url: not an absolute http(s) URL: 'mailto:desk@outlet.com'",
+    ]
+    assert (report.dates_missing, report.dates_dropped, report.dates_fixed) == (1, 2, 1)
+    with db.read() as conn:
+        notes = dict(conn.execute(select(articles.c.title, articles.c.date_note)).all())
+        dates = dict(conn.execute(select(articles.c.title, articles.c.published_at)).all())
+    assert "implausible date '0001-11-30' dropped" in notes[_article(5)["title"]]
+    assert dates[_article(5)["title"]] is None
+    assert "future date" in notes[_article(6)["title"]]
+    assert "month/day/year" in notes[_article(7)["title"]]
+    assert dates[_article(7)["title"]].year == 2017
+
+
+def test_cli_import_prints_a_report_and_json(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _write(tmp_path / "c.jsonl", [_article(i) for i in range(5)] + ["oops"])
+    result = run_cli("import", str(path), "--no-process")
+    assert result.exit_code == 0, result.stderr
+    assert "5 added" in result.stdout and "line 6: not valid JSON" in result.stdout
+    again = run_cli("import", str(path), "--no-process", "--json")
+    report = json.loads(again.stdout)
+    assert report["added"] == 0 and report["duplicates"] == 5 and report["rejected"] == 1
+
+
+def test_cli_import_of_a_missing_file_is_one_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("import", str(tmp_path / "nope.jsonl"), "--no-process")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"newsprism: error: {tmp_path / 'nope.jsonl'}: no such file"
+
+
+def test_damaged_gzip_keeps_what_was_read_and_says_where(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    data = gzip.compress("".join(json.dumps(_article(i)) + "\n" for i in range(400)).encode())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    from newsprism.errors import InputError
+
+    with pytest.raises(InputError, match="file is damaged after line"):
+        import_file(db, settings, path, workers=1, batch_lines=50)
+    assert _count(db) > 0
+
+
+@pytest.mark.slow
+def test_import_killed_mid_way_resumes_without_duplicates_or_holes(
+    settings: Settings, tmp_path: Path
+) -> None:
+    total = 3000
+    path = _write(tmp_path / "big.jsonl", [_article(i) for i in range(total)])
+    env = {**os.environ, "NEWSPRISM_DB": settings.db_url}
+    command = [
+        sys.executable,
+        "-m",
+        "newsprism",
+        "import",
+        str(path),
+        "--no-process",
+        "--workers",
+        "1",
+    ]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    db = Database(settings.db_url)
+    try:
+        # Kill once some batches are committed and before the end.
+        deadline = time.monotonic() + 120
+        while _count(db) < 1000 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert process.poll() is None, "the import finished before it could be killed"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        stored_before = _count(db)
+        assert 0 < stored_before < total
+        rerun = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        assert rerun.returncode == 0, rerun.stderr
+        with db.read() as conn:
+            urls = conn.execute(select(articles.c.original_url)).scalars().all()
+        assert len(urls) == total == len(set(urls))
+        assert sorted(int(u.split("/")[-1].split("?")[0]) for u in urls) == list(range(total))
+        assert f"{total - stored_before} added" in rerun.stdout
+    finally:
+        if process.poll() is None:
+            process.kill()
+        db.dispose()
