@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 
 from newsprism.config import Settings
 from newsprism.store.database import Database
@@ -27,7 +27,18 @@ OUTLETS = [
     ("centerline.example", "Centerline", "gb", "public_broadcaster", 0.0, 4.0),
     ("rightherald.example", "Right Herald", "us", "individual", 2.0, 2.0),
     ("unrated.example", "Unrated Gazette", "us", None, None, None),
+    ("leftweekly.example", "Left Weekly", "us", "independent", -2.0, 3.0),
+    ("progress.example", "Progress Now", "ca", "non_profit", -1.0, 4.0),
 ]
+# Covered by six rated outlets, none of them right-leaning: a blindspot for the right.
+BLINDSPOT_OUTLETS = (
+    "leftpost.example",
+    "leanleft.example",
+    "leftweekly.example",
+    "progress.example",
+    "wire.example",
+    "centerline.example",
+)
 
 
 @dataclass
@@ -36,6 +47,7 @@ class Newsroom:
     story_id: int = 0
     other_story_id: int = 0
     merged_story_id: int = 0
+    blindspot_story_id: int = 0
     article_ids: list[int] = field(default_factory=list)
     hostile_article_id: int = 0
     failing_feed_error: str = "connection refused by 127.0.0.1:9 (feed unreachable)"
@@ -122,7 +134,7 @@ def seed_rows(db: Database) -> Newsroom:
             )
         )
 
-        def story_row(headline: str, merged_into: int | None = None) -> int:
+        def story_row(headline: str, hours_ago: float = 1, merged_into: int | None = None) -> int:
             return int(
                 conn.execute(
                     insert(stories).values(
@@ -131,7 +143,7 @@ def seed_rows(db: Database) -> Newsroom:
                         article_count=0,
                         outlet_count=0,
                         first_published=now - timedelta(hours=10),
-                        last_updated=now - timedelta(hours=1),
+                        last_updated=now - timedelta(hours=hours_ago),
                         created_at=now,
                         updated_at=now,
                         merged_into=merged_into,
@@ -141,8 +153,9 @@ def seed_rows(db: Database) -> Newsroom:
             )
 
         room.story_id = story_row("Parliament approves the harbour budget after a long night")
-        room.other_story_id = story_row("Floods close the northern railway for a week")
+        room.other_story_id = story_row("Floods close the northern railway for a week", 28)
         room.merged_story_id = story_row("Harbour budget vote", merged_into=room.story_id)
+        room.blindspot_story_id = story_row("Teachers win a four-day week in the capital", 45)
 
         texts = [
             ("leftpost.example", "Parliament backs harbour budget in historic win for workers"),
@@ -216,6 +229,33 @@ def seed_rows(db: Database) -> Newsroom:
                         story_id=room.other_story_id,
                     )
                 )
+            )
+        for k, domain in enumerate(BLINDSPOT_OUTLETS):
+            n += 1
+            conn.execute(
+                insert(articles).values(
+                    **_article(
+                        now,
+                        n,
+                        title=f"Teachers win a four-day week in the capital, says {domain}",
+                        text="Teachers in the capital won a four-day week after a month of "
+                        "talks with the city council, the union said on Monday.",
+                        outlet_id=room.outlet_ids[domain],
+                        published_at=now - timedelta(hours=50 - k),
+                        language="en",
+                        story_id=room.blindspot_story_id,
+                    )
+                )
+            )
+        # The counts clustering keeps on each story row.
+        for story_id in (room.story_id, room.other_story_id, room.blindspot_story_id):
+            rows = conn.execute(
+                select(articles.c.outlet_id).where(articles.c.story_id == story_id)
+            ).all()
+            conn.execute(
+                update(stories)
+                .where(stories.c.id == story_id)
+                .values(article_count=len(rows), outlet_count=len({r[0] for r in rows}))
             )
     return room
 

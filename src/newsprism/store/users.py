@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -165,12 +165,25 @@ def set_admin(conn: Connection, username: str, is_admin: bool = True) -> None:
     conn.execute(users.update().where(users.c.id == user.id).values(is_admin=is_admin))
 
 
-def record_reading(conn: Connection, user_id: int, story_id: int, snapshot: dict[str, Any]) -> None:
+# Reloading a story or coming back to it within this window is one reading, not several.
+READ_AGAIN_AFTER = timedelta(minutes=30)
+
+
+def record_reading(conn: Connection, user_id: int, story_id: int, snapshot: dict[str, Any]) -> bool:
+    """Note that a reader opened a story; False when it was already noted just before."""
+    last = conn.execute(
+        select(func.max(reading_history.c.opened_at)).where(
+            reading_history.c.user_id == user_id, reading_history.c.story_id == story_id
+        )
+    ).scalar_one()
+    if last is not None and utcnow() - (as_utc(last) or utcnow()) < READ_AGAIN_AFTER:
+        return False
     conn.execute(
         insert(reading_history).values(
             user_id=user_id, story_id=story_id, opened_at=utcnow(), snapshot=snapshot
         )
     )
+    return True
 
 
 def reading_history_rows(conn: Connection, user_id: int) -> list[dict[str, Any]]:

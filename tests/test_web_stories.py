@@ -1,0 +1,177 @@
+"""Story pages, the story API, Atom feeds, blindspots and reading history over analysed stories."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+import pytest
+from sqlalchemy import update
+
+from newsprism.config import Settings
+from newsprism.store.database import Database
+from newsprism.store.schema import stories
+from newsprism.timeutil import utcnow
+from webdata import HOSTILE_TITLE, Newsroom, csrf_token, register, seed_newsroom, web_client
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+CONTRACT_LIST_KEYS = {
+    "id",
+    "headline",
+    "articles",
+    "outlets",
+    "bias",
+    "factuality",
+    "ownership",
+    "blindspot",
+    "first_published",
+    "last_updated",
+}
+
+
+@pytest.fixture
+def room(db: Database, settings: Settings) -> Newsroom:
+    return seed_newsroom(db, settings)
+
+
+@pytest.fixture
+def client(db: Database, settings: Settings, room: Newsroom):  # type: ignore[no-untyped-def]
+    with web_client(db, settings) as test_client:
+        yield test_client
+
+
+def test_story_page_shows_summary_citations_coverage_and_articles(client, room: Newsroom) -> None:
+    page = client.get(f"/stories/{room.story_id}")
+    assert page.status_code == 200
+    text = page.text
+    assert "7 articles</strong> from <strong>6 outlets" in text
+    assert text.count('class="cite" href=') >= 1  # summary bullets cite their sources
+    for article_id in room.article_ids:
+        assert f'id="article-{article_id}"' in text
+    for label in ("Coverage details", "Bias distribution", "Factuality", "Ownership", "Timeline"):
+        assert label in text
+    assert "Broke the news" in text and "The Left Post" in text  # the earliest article
+    assert "Reposted by 1 other outlet" in text and ">Repost<" in text
+    assert '<svg class="timeline"' in text
+    assert "Why is this article here?" in text
+
+
+def test_side_filter_lists_only_that_sides_articles(client, room: Newsroom) -> None:
+    left = client.get(f"/stories/{room.story_id}?side=left").text
+    assert left.count('data-side="left"') == 3  # two left outlets, one of them reposting
+    assert 'data-side="right"' not in left and 'data-side="center"' not in left
+    right = client.get(f"/stories/{room.story_id}?side=right").text
+    assert right.count('data-side="right"') == 1
+    assert client.get(f"/stories/{room.story_id}?side=up").status_code == 400
+
+
+def test_hostile_title_is_text_everywhere(client, room: Newsroom) -> None:
+    escaped = "&lt;script&gt;window.__pwned=1&lt;/script&gt;"
+    page = client.get(f"/stories/{room.story_id}").text
+    assert "<script>window.__pwned" not in page and escaped in page
+    assert 'onerror="window' not in page
+    feed = client.get(f"/feeds/stories/{room.story_id}.atom")
+    titles = [e.findtext(f"{ATOM}title") for e in ET.fromstring(feed.content).iter(f"{ATOM}entry")]
+    assert HOSTILE_TITLE in titles
+    api = client.get(f"/api/stories/{room.story_id}").json()
+    assert HOSTILE_TITLE in [a["title"] for a in api["articles"]]
+
+
+def test_story_api_carries_the_contract_keys(client, room: Newsroom) -> None:
+    detail = client.get(f"/api/stories/{room.story_id}").json()
+    assert CONTRACT_LIST_KEYS | {"summary", "coverage"} <= set(detail)
+    assert len(detail["articles"]) == 7
+    assert set(detail["articles"][0]) >= {
+        "id",
+        "url",
+        "title",
+        "outlet",
+        "published",
+        "bias",
+        "factuality",
+        "ownership",
+        "repost_of",
+    }
+    assert detail["bias"]["left"] == 2 and detail["bias"]["right"] == 1
+    assert detail["bias"]["unrated"] == 1
+    assert all(set(b) >= {"text", "article_ids"} for b in detail["summary"])
+
+
+def test_story_list_api_paginates_and_filters(client, room: Newsroom) -> None:
+    first = client.get("/api/stories?limit=1").json()
+    assert len(first["items"]) == 1 and first["next_offset"] == 1
+    assert set(first["items"][0]) >= CONTRACT_LIST_KEYS
+    everything = client.get("/api/stories?limit=100").json()
+    ids = {s["id"] for s in everything["items"]}
+    assert {room.story_id, room.other_story_id, room.blindspot_story_id} <= ids
+    assert room.merged_story_id not in ids
+    assert everything["next_offset"] is None
+    right = {s["id"] for s in client.get("/api/stories?side=right").json()["items"]}
+    assert room.story_id in right and room.blindspot_story_id not in right
+    home = client.get("/?side=right").text
+    cards = home.split('<ol class="stories">')[1].split("</ol>")[0]
+    assert f'href="/stories/{room.story_id}"' in cards
+    assert f'href="/stories/{room.blindspot_story_id}"' not in cards
+
+
+def test_blindspots_show_each_flag_with_its_reason(client, room: Newsroom) -> None:
+    page = client.get("/blindspots").text
+    assert f'href="/stories/{room.blindspot_story_id}"' in page
+    assert "0 of 6 rated outlets lean right" in page
+    api = client.get("/api/blindspots?side=right").json()
+    assert [s["id"] for s in api["items"]] == [room.blindspot_story_id]
+    assert api["items"][0]["blindspot"]["side"] == "right"
+    feed = ET.fromstring(client.get("/feeds/blindspots.atom").content)
+    assert any(
+        "0 of 6 rated outlets lean right" in (e.findtext(f"{ATOM}summary") or "")
+        for e in feed.iter(f"{ATOM}entry")
+    )
+
+
+def test_atom_feeds_are_well_formed_and_link_to_pages(client, room: Newsroom) -> None:
+    response = client.get("/feeds/top.atom")
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    links = [e.find(f"{ATOM}link").get("href") for e in feed.iter(f"{ATOM}entry")]  # type: ignore[union-attr]
+    assert f"http://testserver/stories/{room.story_id}" in links
+    story = ET.fromstring(client.get(f"/feeds/stories/{room.story_id}.atom").content)
+    assert len(list(story.iter(f"{ATOM}entry"))) == 7
+    assert client.get("/feeds/stories/999999.atom").status_code == 404
+
+
+def test_anonymous_story_pages_are_reused_until_the_story_changes(
+    client, db: Database, room: Newsroom
+) -> None:
+    first = client.get(f"/stories/{room.story_id}").text
+    with db.write() as conn:
+        conn.execute(
+            update(stories)
+            .where(stories.c.id == room.story_id)
+            .values(headline="Renamed headline for the test", updated_at=utcnow())
+        )
+    cache = client.app.state.web.page_cache
+    hits = cache.hits
+    again = client.get(f"/stories/{room.story_id}").text
+    assert cache.hits == hits  # the story changed: a fresh page, not the cached one
+    assert again != first or "Renamed headline" in again
+    client.get(f"/stories/{room.story_id}")
+    assert cache.hits == hits + 1
+
+
+def test_reading_history_breaks_down_exports_and_deletes(client, room: Newsroom) -> None:
+    register(client, "reader")
+    client.get(f"/stories/{room.story_id}")
+    client.get(f"/stories/{room.blindspot_story_id}")
+    page = client.get("/me").text
+    assert "2 stories opened" in page
+    assert "Left" in page and "Center" in page and "Right" in page
+    assert "Teachers win a four-day week" in page
+    export = client.get("/me/export.json")
+    assert export.headers["content-disposition"].startswith("attachment;")
+    reads = export.json()["reads"]
+    assert [r["story_id"] for r in reads] == [room.story_id, room.blindspot_story_id]
+    assert reads[0]["snapshot"]["bias"]["left"] == 2
+    token = csrf_token(client, "/me")
+    deleted = client.post("/me/delete", data={"csrf_token": token}, follow_redirects=True)
+    assert "Your reading history was deleted" in deleted.text
+    assert client.get("/me/export.json").json()["reads"] == []
