@@ -165,3 +165,20 @@ def test_operators_own_wikipedia_import_is_not_overwritten(
             select(ratings.c.factuality_label).where(ratings.c.provider == "wikipedia-rsp")
         ).all()
     assert [r[0] for r in rows] == ["deprecated"]
+
+
+def test_processes_starting_together_load_the_registry_once(
+    db: Database, settings: Settings
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    bundle = small_bundle(*(outlet(f"site{i}.de", default=i < 3) for i in range(40)))
+    others = [Database(db.url) for _ in range(3)]
+    try:
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            reports = list(pool.map(lambda d: load_registry(d, settings, bundle), others))
+    finally:
+        for other in others:
+            other.dispose()
+    assert sorted(r.outlets_added for r in reports) == [0, 0, 40]
+    assert counts(db) == (40, 80, 3)

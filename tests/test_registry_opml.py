@@ -223,3 +223,11 @@ def test_a_missing_file_is_a_one_line_error(
 ) -> None:
     with pytest.raises(InputError, match="no such file"):
         import_opml(db, settings, tmp_path / "none.opml")
+
+
+def test_oversized_opml_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsprism.registry import opml
+
+    monkeypatch.setattr(opml, "MAX_OPML_BYTES", 64)
+    with pytest.raises(InputError, match=r"big\.opml: 100 bytes is over the 64-byte OPML limit"):
+        parse_opml(b" " * 100, "big.opml")

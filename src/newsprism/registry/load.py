@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from newsprism.config import Settings
 from newsprism.registry.bundle import Bundle, BundledOutlet, load_bundle
 from newsprism.store.database import Database
+from newsprism.store.locks import exclusive
 from newsprism.store.outlets import (
     OutletRow,
     feed_urls,
@@ -28,6 +29,8 @@ from newsprism.store.outlets import (
 )
 
 VERSION_KEY = "registry_version"
+# A first load takes about a second; two minutes covers a slow disk and a busy database.
+LOCK_TIMEOUT_S = 120.0
 # Fields an upgrade may refresh on outlets the registry created (origin 'registry').
 _DESCRIPTIVE = ("name", "country", "language", "homepage", "ownership", "owner", "categories")
 
@@ -51,8 +54,9 @@ def load_registry(db: Database, settings: Settings, bundle: Bundle | None = None
     with db.read() as conn:
         if get_meta(conn, VERSION_KEY) == bundle.version:
             return LoadReport(bundle.version, bundle.version)
-    with db.write() as conn:
-        # Read again under the writer's lock: another process may have loaded it meanwhile.
+    # A web process, workers and a scheduler may all start at once on one store: one loads,
+    # the others wait and then find the version current.
+    with exclusive(db, "registry-load", timeout_s=LOCK_TIMEOUT_S), db.write() as conn:
         previous = get_meta(conn, VERSION_KEY)
         if previous == bundle.version:
             return LoadReport(bundle.version, previous)
