@@ -205,8 +205,15 @@ def add_bridge_story(db: Database) -> tuple[int, dict[str, int], list[int]]:
         )
     wire = article_ids[1]
     article_ids.append(
-        add_article(db, story, ids["blog.net"], BRIDGE_ARTICLES[1][1], BRIDGE_ARTICLES[1][2],
-                    hours=4.5, repost_of=wire)  # fmt: skip
+        add_article(
+            db,
+            story,
+            ids["blog.net"],
+            BRIDGE_ARTICLES[1][1],
+            BRIDGE_ARTICLES[1][2],
+            hours=4.5,
+            repost_of=wire,
+        )
     )
     set_story_counts(db, story, len(article_ids), len(ids))
     return story, ids, article_ids

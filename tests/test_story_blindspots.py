@@ -23,8 +23,9 @@ def story(
     for side, count in sides.items():
         for _ in range(count):
             n += 1
-            profiles[n] = OutletProfile(n, f"o{n}.com", f"O{n}", bias_score=BIAS[side],
-                                        factuality_score=factuality)  # fmt: skip
+            profiles[n] = OutletProfile(
+                n, f"o{n}.com", f"O{n}", bias_score=BIAS[side], factuality_score=factuality
+            )
             articles.append(_article(n, n))
     for _ in range(reposts):
         n += 1
@@ -34,8 +35,20 @@ def story(
 
 
 def _article(article_id: int, outlet_id: int, repost_of: int | None = None) -> StoryArticle:
-    return StoryArticle(article_id, f"https://x.org/{article_id}", "t", "", T0, T0, outlet_id,
-                        repost_of, "en", None, None, None)  # fmt: skip
+    return StoryArticle(
+        article_id,
+        f"https://x.org/{article_id}",
+        "t",
+        "",
+        T0,
+        T0,
+        outlet_id,
+        repost_of,
+        "en",
+        None,
+        None,
+        None,
+    )
 
 
 def test_a_story_mostly_covered_by_the_right_is_a_blindspot_for_the_left_with_its_reason() -> None:

@@ -63,7 +63,13 @@ def test_factuality_ownership_and_country_distributions(coverage) -> None:  # ty
         "Mixed": 1,
         "Unrated": 2,
     }
-    assert list(figures["factuality"]) == ["Very High", "High", "Mostly Factual", "Mixed", "Unrated"]
+    assert list(figures["factuality"]) == [
+        "Very High",
+        "High",
+        "Mostly Factual",
+        "Mixed",
+        "Unrated",
+    ]
     assert figures["ownership"] == {
         "unknown": 2,
         "corporation": 1,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from storydata import T0, add_article, add_bridge_story, add_story
 
 from newsprism.analyze import refresh as refresh_module
 from newsprism.analyze.refresh import refresh_dirty_stories
 from newsprism.store.schema import stories, story_summaries
 from newsprism.summarize.sentences import is_verbatim
+from storydata import T0, add_article, add_bridge_story, add_story
 
 
 def _story(db, story_id):  # type: ignore[no-untyped-def]
@@ -76,17 +76,29 @@ def test_a_grown_story_gets_a_new_summary_and_keeps_the_old_one(db, settings) ->
     refresh_dirty_stories(db, settings)
     headline = _story(db, story_id).headline
     # One more report (6 → 7 independent) is 17% growth: below the 20% that rewrites it.
-    add_article(db, story_id, outlets["wire.com"], "Bridge inspectors had flagged the span",
-                "Inspectors had rated the Pittsburgh bridge in poor condition in 2019. The city "
-                "said repairs were planned.", hours=6)  # fmt: skip
+    add_article(
+        db,
+        story_id,
+        outlets["wire.com"],
+        "Bridge inspectors had flagged the span",
+        "Inspectors had rated the Pittsburgh bridge in poor condition in 2019. The city "
+        "said repairs were planned.",
+        hours=6,
+    )
     with db.write() as conn:
         conn.execute(update(stories).where(stories.c.id == story_id).values(dirty=True))
     assert refresh_dirty_stories(db, settings) == 1
     assert len(_summaries(db, story_id)) == 1
     assert _story(db, story_id).headline == headline  # stable: the story barely changed
-    add_article(db, story_id, outlets["bbc.co.uk"], "Pittsburgh bridge: what we know",
-                "Ten people were hurt when the Pittsburgh bridge fell on Friday. Investigators "
-                "are examining the steel frame.", hours=7)  # fmt: skip
+    add_article(
+        db,
+        story_id,
+        outlets["bbc.co.uk"],
+        "Pittsburgh bridge: what we know",
+        "Ten people were hurt when the Pittsburgh bridge fell on Friday. Investigators "
+        "are examining the steel frame.",
+        hours=7,
+    )
     with db.write() as conn:
         conn.execute(update(stories).where(stories.c.id == story_id).values(dirty=True))
     assert refresh_dirty_stories(db, settings) == 1

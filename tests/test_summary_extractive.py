@@ -135,8 +135,13 @@ def test_token_model_rejects_a_model_fitted_on_other_features() -> None:
 def test_tree_ensemble_walks_each_row_to_its_leaf() -> None:
     import numpy as np
 
-    tree = {"feature": [0, -1, -1], "threshold": [0.5, 0, 0], "left": [1, 0, 0],
-            "right": [2, 0, 0], "value": [0.0, 0.0, 1.0]}  # fmt: skip
+    tree = {
+        "feature": [0, -1, -1],
+        "threshold": [0.5, 0, 0],
+        "left": [1, 0, 0],
+        "right": [2, 0, 0],
+        "value": [0.0, 0.0, 1.0],
+    }
     model = TreeEnsemble({"features": list(FEATURES), "baseline": 0.0, "trees": [tree]})
     x = np.zeros((2, len(FEATURES)))
     x[1, 0] = 1.0

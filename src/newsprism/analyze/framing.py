@@ -23,6 +23,9 @@ METHOD = "log-odds ratio with informative Dirichlet prior (Monroe et al. 2008)"
 # Pseudo-counts the corpus prior contributes; about one large story's worth of terms, so the
 # prior steadies rare words without drowning the story's own counts.
 PRIOR_STRENGTH = 1000.0
+# Every term also gets one pseudo-count (a uniform Dirichlet under the corpus one): a word the
+# sample never saw would otherwise get a near-zero prior whose variance swamps any evidence.
+PRIOR_FLOOR = 1.0
 # A framing term must be used at least this often by the side (one use is an accident).
 MIN_SIDE_COUNT = 2
 
@@ -43,12 +46,14 @@ def log_odds_z(
 ) -> dict[str, float]:
     """z-score of each term of ``own`` for being used more by ``own`` than by ``rest``."""
     n_own, n_rest = sum(own.values()), sum(rest.values())
+    vocabulary = len(set(own) | set(rest) | set(corpus.counts))
+    alpha_0 = prior_strength + PRIOR_FLOOR * vocabulary
     scores = {}
     for term, y_own in own.items():
-        alpha = prior_strength * corpus.frequency(term)
+        alpha = prior_strength * corpus.frequency(term) + PRIOR_FLOOR
         y_rest = rest.get(term, 0)
-        delta = math.log((y_own + alpha) / (n_own + prior_strength - y_own - alpha)) - math.log(
-            (y_rest + alpha) / (n_rest + prior_strength - y_rest - alpha)
+        delta = math.log((y_own + alpha) / (n_own + alpha_0 - y_own - alpha)) - math.log(
+            (y_rest + alpha) / (n_rest + alpha_0 - y_rest - alpha)
         )
         variance = 1.0 / (y_own + alpha) + 1.0 / (y_rest + alpha)
         scores[term] = delta / math.sqrt(variance)
@@ -99,11 +104,16 @@ def _without_nested(
     chosen: list[str] = []
     for term in ranked:
         parts = set(term.split())
-        if any(parts & set(c.split()) for c in chosen if (" " in c) != (" " in term)):
+        overlapping = [c for c in chosen if (" " in c) != (" " in term) and parts & set(c.split())]
+        if not overlapping:
+            if len(chosen) < limit:
+                chosen.append(term)
             continue
-        chosen.append(term)
-        if len(chosen) >= limit:
-            break
+        # A phrase replaces the words it is made of when they occur only inside it.
+        if " " in term and all(own[c] <= own[term] for c in overlapping):
+            chosen = [c for c in chosen if c not in overlapping]
+            chosen.append(term)
+    chosen.sort(key=lambda t: (-z[t], t))
     return [{"term": t, "z": round(z[t], 2), "count": own[t]} for t in chosen]
 
 

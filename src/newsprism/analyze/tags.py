@@ -65,11 +65,21 @@ def _article_names(article: StoryArticle) -> set[str]:
     return {name for surface in found.values() if (name := clean_name(surface))}
 
 
+def _full_name(name: str, full_names: set[str]) -> str:
+    """A lone "Biden" or "Labour" counts for the story's one longer name that contains it."""
+    if " " in name:
+        return name
+    owners = [f for f in full_names if name in f.split()]
+    return owners[0] if len(owners) == 1 else name
+
+
 def story_tags(articles: Sequence[StoryArticle], limit: int = MAX_TAGS) -> list[dict[str, Any]]:
     independent = [a for a in articles if a.repost_of is None]
+    per_article = [_article_names(a) for a in independent]
+    full_names = {n for names in per_article for n in names if " " in n}
     mentions: Counter[str] = Counter()
-    for article in independent:
-        mentions.update(_article_names(article))
+    for names in per_article:
+        mentions.update({_full_name(n, full_names) for n in names})
     # Several reports must agree that a name matters; a one-article story has only one.
     needed = 2 if len(independent) >= 2 else 1
     ranked = sorted(

@@ -1,0 +1,161 @@
+"""Framing (log-odds with a corpus prior), headlines by side, tags and the corpus counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+
+from newsprism.analyze.corpus import META_KEY, corpus_counts
+from newsprism.analyze.framing import CorpusCounts, framing, headlines_by_side, log_odds_z
+from newsprism.analyze.tags import clean_name, story_tags, tag_kind
+from newsprism.analyze.terms import framing_terms
+from newsprism.store.story_pages import StoryArticle, meta_value
+
+T0 = datetime(2026, 3, 2, tzinfo=UTC)
+CORPUS = CorpusCounts(
+    counts={"border": 400, "bill": 300, "senate": 250, "immigrants": 40, "migrants": 60},
+    total=100_000,
+)
+
+
+def _article(i: int, title: str, lede: str, repost_of: int | None = None) -> StoryArticle:
+    return StoryArticle(
+        i, f"https://x.org/{i}", title, lede, T0, T0, i, repost_of, "en", f"Outlet {i}", None, None
+    )
+
+
+def _immigration_story() -> tuple[list[StoryArticle], dict[int, str]]:
+    articles, sides = [], {}
+    for i in range(8):
+        articles.append(
+            _article(
+                i,
+                "Senate border bill would protect undocumented immigrants",
+                "The Senate border bill offers undocumented immigrants a path.",
+            )
+        )
+        sides[i] = "left"
+    for i in range(8, 16):
+        articles.append(
+            _article(
+                i,
+                "Senate border bill is amnesty for illegal aliens",
+                "The Senate border bill rewards illegal aliens with amnesty.",
+            )
+        )
+        sides[i] = "right"
+    for i in range(16, 19):
+        articles.append(_article(i, "Senate debates border bill", "The Senate debated the bill."))
+        sides[i] = "center"
+    return articles, sides
+
+
+def test_each_side_gets_the_words_that_set_its_coverage_apart() -> None:
+    articles, sides = _immigration_story()
+    result = framing(articles, sides, CORPUS, min_z=1.96, max_terms=5)
+    left = [w["term"] for w in result["words"]["left"]]
+    right = [w["term"] for w in result["words"]["right"]]
+    assert "undocumented immigrants" in left
+    assert "illegal aliens" in right and "amnesty" in right
+    shared = {"senate", "border", "bill", "senate border", "border bill"}
+    assert not shared & (set(left) | set(right))
+    # A word already shown inside a phrase is not repeated on its own.
+    assert "undocumented" not in left and "aliens" not in right
+    assert all(w["z"] >= 1.96 and w["count"] >= 2 for w in result["words"]["right"])
+    assert result["method"].startswith("log-odds ratio")
+
+
+def test_the_corpus_prior_shrinks_words_common_everywhere() -> None:
+    own, rest = Counter({"border": 6, "amnesty": 6}), Counter({"border": 1, "path": 5})
+    z = log_odds_z(own, rest, CORPUS, prior_strength=1000.0)
+    assert z["amnesty"] > z["border"] > 0
+
+
+def test_no_framing_without_a_second_side_to_compare_with() -> None:
+    articles, sides = _immigration_story()
+    only_left = [a for a in articles if sides[a.id] == "left"]
+    result = framing(only_left, sides, CORPUS, min_z=1.96, max_terms=5)
+    assert result["words"] == {"left": [], "center": [], "right": []}
+
+
+def test_headlines_by_side_leave_reposts_out_and_name_the_outlet() -> None:
+    articles, sides = _immigration_story()
+    articles.append(_article(30, "Repost of a left headline", "", repost_of=0))
+    sides[30] = "left"
+    heads = headlines_by_side(articles, sides, {0: "Left Daily"}, per_side=3)
+    assert len(heads["left"]) == 3 and heads["left"][0]["outlet"] == "Left Daily"
+    assert all(h["id"] != 30 for h in heads["left"])
+    assert heads["unrated"] == []
+
+
+def test_framing_terms_are_content_words_and_adjacent_pairs() -> None:
+    assert framing_terms("The Senate's border bill") == [
+        "senate",
+        "border",
+        "senate border",
+        "bill",
+        "border bill",
+    ]
+
+
+def test_corpus_counts_are_built_once_and_kept_in_meta(db, settings) -> None:  # type: ignore[no-untyped-def]
+    from storydata import add_bridge_story
+
+    add_bridge_story(db)
+    with db.write() as conn:
+        counts = corpus_counts(conn, settings)
+    assert counts.counts["pittsburgh"] >= 6 and counts.total > 50
+    with db.read() as conn:
+        stored = meta_value(conn, META_KEY)
+    assert stored["documents"] == 7
+    with db.write() as conn:
+        again = corpus_counts(conn, settings)
+    assert again.counts == counts.counts
+
+
+def test_tags_are_names_several_reports_use_with_their_kind() -> None:
+    ledes = [
+        "President Joe Biden met Prime Minister Rishi Sunak in London on Monday. The Labour "
+        "Party criticised the deal, and NATO welcomed it.",
+        "Joe Biden and Rishi Sunak signed a deal in London. NATO said the Labour Party was wrong.",
+        "Biden and Sunak agreed on Monday, officials in London said.",
+    ]
+    articles = [_article(i, "deal signed", lede) for i, lede in enumerate(ledes)]
+    tags = {t["name"]: t for t in story_tags(articles)}
+    assert tags["Joe Biden"]["kind"] == "person"
+    assert tags["Rishi Sunak"]["kind"] == "person"
+    assert tags["London"]["kind"] == "place" and tags["London"]["articles"] == 3
+    assert tags["NATO"]["kind"] == "organisation"
+    assert tags["Labour Party"]["kind"] == "organisation"
+    assert tags["Joe Biden"]["search"] == "/search?q=Joe+Biden"
+    assert "Monday" not in tags and "Biden" not in tags and "Prime Minister Rishi Sunak" not in tags
+
+
+def test_a_name_in_one_report_of_many_is_not_a_tag() -> None:
+    articles = [
+        _article(0, "x", "Alice Walker spoke in Paris."),
+        _article(1, "y", "Talks went on."),
+    ]
+    assert story_tags(articles) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Fern Hollow Creek", "place"),
+        ("Justice Department", "organisation"),
+        ("FBI", "organisation"),
+        ("Ed Gainey", "person"),
+        ("Pittsburgh", "other"),
+    ],
+)
+def test_tag_kinds(name: str, kind: str) -> None:
+    assert tag_kind(name) == kind
+
+
+def test_titles_are_taken_off_names() -> None:
+    assert clean_name("Sen. Bernie Sanders") == "Bernie Sanders"
+    assert clean_name("President") is None
+    assert clean_name("Friday") is None
