@@ -51,6 +51,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 # Kagi categories that are not news: audio shows, comics, and accounts on media platforms.
 EXCLUDED_KITE_CATEGORIES = {"Podcasts", "Web Comics", "Freedom From Accounts"}
+# Sites in the lists that are not news outlets: companies' own blogs and newsrooms, preprint
+# servers, link aggregators and comics.
+NOT_NEWS_DOMAINS = {
+    "apple.com", "microsoft.com", "amazon.com", "meta.com", "nvidia.com", "ibm.com",
+    "mozilla.org", "arxiv.org", "ycombinator.com", "metafilter.com", "xkcd.com",
+    "smbc-comics.com", "explosm.net", "oatmeal.com", "theoatmeal.com",
+}  # fmt: skip
+# awesome-rss-feeds topics that are entertainment, not news.
+EXCLUDED_AWESOME_CATEGORIES = {"Funny"}
 # Kagi's core lists of general news: their outlets join the default set.
 DEFAULT_KITE_CORE = {"World", "USA", "Middle East", "Asia", "Business"}
 # A default outlet polls at most this many feeds: the main ones, not every section.
@@ -289,6 +298,9 @@ def collect(
             domain = outlet_domain_for_url(entry.outlet_hint)
         if not domain:
             dropped["shared platform (no outlet of its own)"] += 1
+            continue
+        if domain in NOT_NEWS_DOMAINS or entry.category in EXCLUDED_AWESOME_CATEGORIES:
+            dropped["not a news outlet"] += 1
             continue
         if looks_like_podcast_or_video(entry.url):
             dropped["podcast or video feed"] += 1
