@@ -100,7 +100,7 @@ def _profile(texts: Sequence[str]) -> Counter[str]:
     return profile
 
 
-def _centrality(title: str, profile: Counter[str], n_docs: int) -> float:
+def _centrality(title: str, profile: Counter[str]) -> float:
     terms = {t for t in framing_terms(title) if " " not in t}
     if not terms or not profile:
         return 0.0
@@ -108,13 +108,11 @@ def _centrality(title: str, profile: Counter[str], n_docs: int) -> float:
     return sum(profile.get(t, 0) for t in terms) / (math.sqrt(len(terms)) * norm)
 
 
-def score_headline(
-    candidate: HeadlineCandidate, profile: Counter[str], n_docs: int
-) -> tuple[str, float]:
+def score_headline(candidate: HeadlineCandidate, profile: Counter[str]) -> tuple[str, float]:
     text = clean_title(candidate.title, candidate.outlet_name)
     factuality = candidate.factuality if candidate.factuality is not None else UNRATED_FACTUALITY
     weight = 0.6 + 0.4 * max(0.0, min(5.0, factuality)) / 5
-    return text, _centrality(text, profile, n_docs) * weight - 0.3 * loaded_penalty(text)
+    return text, _centrality(text, profile) * weight - 0.3 * loaded_penalty(text)
 
 
 def choose_headline(
@@ -130,10 +128,7 @@ def choose_headline(
     if not usable:
         return None
     profile = _profile(story_texts)
-    scored = [
-        (c, *score_headline(c, profile, len(story_texts)))
-        for c in sorted(usable, key=lambda c: c.article_id)
-    ]
+    scored = [(c, *score_headline(c, profile)) for c in sorted(usable, key=lambda c: c.article_id)]
     best = max(scored, key=lambda item: item[2])
     if previous_article_id is not None and previous_article_count:
         previous = next(
