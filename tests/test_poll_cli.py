@@ -107,3 +107,23 @@ def test_poll_forever_stops_cleanly_on_ctrl_c(
             process.kill()
     assert process.returncode == 0, err
     assert "newsprism poll: stopped" in err
+
+
+def test_failed_feed_reason_is_visible_in_sources_list(
+    run_cli, db: Database, settings: Settings, server: LoopbackServer
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    broken = server.route(
+        "/broken.xml", "<html><body>Welcome</body></html>", content_type="text/html"
+    )
+    _feed(db, settings, broken)
+    assert run_cli("poll", "--once", "--no-process").exit_code == 0
+    listed = run_cli("sources", "list", "--failing", "--json")
+    assert listed.exit_code == 0, listed.stderr
+    (outlet,) = json.loads(listed.stdout)
+    (feed,) = outlet["feeds"]
+    assert feed["url"] == broken
+    assert feed["last_status"] == "error"
+    assert feed["consecutive_failures"] == 1
+    assert feed["last_error"].startswith("not a feed: the server sent an HTML page")
