@@ -401,3 +401,40 @@ def test_feeds_not_due_are_left_alone(
     assert run(db, settings, extractor).feeds == 1
     assert run(db, settings, extractor).feeds == 0
     assert server.hits("/rss.xml") == 1
+
+
+def test_stop_during_a_feed_stores_nothing_and_keeps_it_due(
+    db: Database, settings: Settings, server: LoopbackServer, extractor: ExtractionPool
+) -> None:
+    import threading
+
+    stop = threading.Event()
+    html = (PAGES / "ferry.html").read_bytes()
+
+    def page_then_stop(h: BaseHTTPRequestHandler) -> None:
+        stop.set()
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html")
+        h.send_header("Content-Length", str(len(html)))
+        h.end_headers()
+        h.wfile.write(html)
+
+    links = [server.route(f"/p{i}", handler=page_then_stop) for i in range(4)]
+    feed_id = add_test_feed(
+        db,
+        settings,
+        server.route(
+            "/rss.xml",
+            rss([(f"Story {i}", link, "s") for i, link in enumerate(links)]),
+            headers={"ETag": '"e1"'},
+        ),
+    )
+    report = run(db, replace(settings, per_host_connections=1), extractor, stop=stop)
+    assert report.new_articles == 0
+    assert report.failed == 1
+    assert "interrupted" in report.errors[0]
+    assert stored(db) == {}
+    with db.read() as conn:
+        state = feed_state(conn, feed_id)
+    assert state is not None
+    assert state["etag"] is None and state["last_polled_at"] is None

@@ -248,11 +248,17 @@ def _store_entries(
     outcome = FeedOutcome(
         feed.id, feed.url, "ok", entries=len(parsed.entries), new_entries=len(new)
     )
-    for entry in new:
-        if cycle.stop.is_set():
-            # Unstored entries are seen again next time: the validators are not advanced.
-            return _interrupted(outcome)
-        draft, page_log = _draft_for(cycle, feed, entry, result.started_at)
+    # Pages of one feed usually share a host: as many in flight as the host allows.
+    with ThreadPoolExecutor(max_workers=max(1, cycle.settings.per_host_connections)) as pages:
+        results = list(
+            pages.map(lambda entry: _draft_for(cycle, feed, entry, result.started_at), new)
+        )
+    if cycle.stop.is_set() and any(r is None for r in results):
+        # Unstored entries are seen again next time: the validators are not advanced.
+        return _interrupted(outcome)
+    for item in results:
+        assert item is not None
+        draft, page_log = item
         drafts.append(draft)
         if page_log is not None:
             logs.append(page_log)
@@ -290,7 +296,10 @@ def _interrupted(outcome: FeedOutcome) -> FeedOutcome:
 
 def _draft_for(
     cycle: _Cycle, feed: FeedRow, entry: FeedEntry, fetched_at: datetime
-) -> tuple[ArticleDraft, FetchLogEntry | None]:
+) -> tuple[ArticleDraft, FetchLogEntry | None] | None:
+    """The entry as an article draft (with its page when it can be had); None once stopped."""
+    if cycle.stop.is_set():
+        return None
     draft = ArticleDraft(
         url=entry.url,
         title=entry.title,
