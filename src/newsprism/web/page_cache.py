@@ -10,7 +10,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from typing import Any
 
 # Bounded memory: ~50 KB a page, so at most ~25 MB.
 MAX_PAGES = 512
@@ -49,3 +50,23 @@ class PageCache:
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
+
+
+class Memo:
+    """Values that are costly to count and fine a little stale (store totals, country lists)."""
+
+    def __init__(self, max_age_s: float = MAX_AGE_S) -> None:
+        self.max_age_s = max_age_s
+        self._values: dict[Hashable, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        now = time.monotonic()
+        with self._lock:
+            entry = self._values.get(key)
+            if entry is not None and now - entry[0] <= self.max_age_s:
+                return entry[1]
+        value = compute()
+        with self._lock:
+            self._values[key] = (time.monotonic(), value)
+        return value

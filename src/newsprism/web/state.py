@@ -8,7 +8,7 @@ from fastapi.templating import Jinja2Templates
 
 from newsprism.config import Settings
 from newsprism.store.database import Database
-from newsprism.web.page_cache import PageCache
+from newsprism.web.page_cache import Memo, PageCache
 from newsprism.web.security import LoginLimiter, SessionSigner
 
 
@@ -20,3 +20,4 @@ class WebState:
     signer: SessionSigner
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
     page_cache: PageCache = field(default_factory=PageCache)
+    memo: Memo = field(default_factory=Memo)

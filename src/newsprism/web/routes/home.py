@@ -32,13 +32,14 @@ def home(
 ) -> Response:
     topic, country = clean(q), (clean(country) or "").lower() or None
     offset = (page - 1) * PAGE_SIZE
-    with web_state(request).db.read() as conn:
+    state = web_state(request)
+    with state.db.read() as conn:
         found = top_stories(
             conn, limit=PAGE_SIZE + 1, offset=offset, side=side, country=country, q=topic
         )
         spots = blindspot_stories(conn, limit=4) if page == 1 and not topic else []
-        countries = story_countries(conn)
-        counts = store_counts(conn)
+        countries = state.memo.get("countries", lambda: story_countries(conn))
+        counts = state.memo.get("counts", lambda: store_counts(conn))
     return render(
         request,
         "home.html",

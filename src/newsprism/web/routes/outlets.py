@@ -51,7 +51,7 @@ def sources_page(request: Request, page: PageQuery = 1) -> Response:
     offset = (page - 1) * FEEDS_PER_PAGE
     with web_state(request).db.read() as conn:
         rows = feed_status_list(conn, limit=FEEDS_PER_PAGE + 1, offset=offset)
-        counts = store_counts(conn)
+        counts = web_state(request).memo.get("counts", lambda: store_counts(conn))
     return render(
         request,
         "sources.html",
