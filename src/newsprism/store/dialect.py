@@ -24,8 +24,13 @@ _SQLITE_FTS = [
     " VALUES ('delete', old.id, old.title, old.text);"
     " INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END",
 ]
-# 'simple' keeps every language searchable (no English-only stemming).
-_PG_VECTOR = "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(text, ''))"
+# 'simple' keeps every language searchable (no English-only stemming). Punctuation becomes
+# space first so words are split as FTS5's unicode61 splits them: PostgreSQL's own parser would
+# drop what stands between <script> tags and keep "window.__pwned" or URLs as single tokens.
+_PG_VECTOR = (
+    "to_tsvector('simple', regexp_replace("
+    "coalesce(title, '') || ' ' || coalesce(text, ''), '[^[:alnum:]]+', ' ', 'g'))"
+)
 _PG_FTS = [f"CREATE INDEX ix_articles_fts ON articles USING GIN ({_PG_VECTOR})"]
 
 
