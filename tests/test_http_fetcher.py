@@ -280,3 +280,23 @@ def test_per_host_connections_are_capped(server: LoopbackServer) -> None:
             t.join()
     assert server.hits("/feed.xml") == 6
     assert peak == 2
+
+
+def test_gzip_bomb_is_cut_at_the_decoded_size(server: LoopbackServer, fetcher: Fetcher) -> None:
+    import gzip
+
+    packed = gzip.compress(b"\0" * (8 * 1024 * 1024))
+    url = server.route("/feed.xml", packed, headers={"Content-Encoding": "gzip"})
+    result = fetcher.fetch(url, "feed")
+    assert len(packed) < 1024 * 1024
+    assert result.outcome == "error"
+    assert result.error == "response too large: more than the 1,048,576-byte limit"
+
+
+def test_redirect_to_another_scheme_is_refused(server: LoopbackServer, fetcher: Fetcher) -> None:
+    server.route("/feed.xml", status=302, headers={"Location": "ftp://example.com/x"})
+    result = fetcher.fetch(server.url("/feed.xml"), "feed")
+    assert result.outcome == "error"
+    assert (
+        result.error == "unsupported URL scheme 'ftp' in ftp://example.com/x (only http and https)"
+    )

@@ -118,6 +118,8 @@ class Fetcher:
         self.settings = settings
         self.total_timeout_s = settings.http_timeout_s
         socket_timeout = min(settings.http_timeout_s, MAX_SOCKET_TIMEOUT_S)
+        # trust_env=False: an environment proxy would connect on our behalf and bypass the
+        # address check, which must see the real destination.
         transport = httpx.HTTPTransport(
             limits=httpx.Limits(max_connections=POOL_CONNECTIONS),
             trust_env=False,
