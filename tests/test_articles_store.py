@@ -182,3 +182,35 @@ def test_load_articles_keeps_the_order_asked_and_skips_missing(
         bands = conn.execute(select(func.count()).select_from(article_bands)).scalar_one()
     assert [r.id for r in records] == [ids[2], ids[0]]
     assert bands == 3 * 32
+
+
+def test_same_outlet_boilerplate_is_neither_duplicate_nor_repost(
+    db: Database, settings: Settings
+) -> None:
+    paywall = _text()
+    result = add_articles(
+        db,
+        [
+            ArticleDraft(url="https://mag.com/a", title="First piece", text=paywall),
+            ArticleDraft(url="https://mag.com/b", title="Second piece", text=paywall),
+            ArticleDraft(url="https://mag.com/c", title="Third", text=_wire_copy(paywall)),
+        ],
+        settings,
+    )
+    assert len(result.added_ids) == 3
+    assert result.duplicates == 0 and result.reposts == 0
+
+
+def test_exact_copy_across_outlets_is_a_repost(db: Database, settings: Settings) -> None:
+    text = _text()
+    result = add_articles(
+        db,
+        [
+            ArticleDraft(url="https://wire.com/a", title="Wire", text=text),
+            ArticleDraft(url="https://local.com/a", title="Local headline", text=text),
+        ],
+        settings,
+    )
+    with db.read() as conn:
+        first, second = load_articles(conn, result.added_ids)
+    assert second.repost_of == first.id and result.reposts == 1

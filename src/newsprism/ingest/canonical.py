@@ -196,5 +196,9 @@ def article_key(url: str) -> str:
 
     http:// and https:// spellings of one page are one article (old links and feeds mix them).
     """
-    canonical = canonicalize_url(url)
+    return key_of_canonical(canonicalize_url(url))
+
+
+def key_of_canonical(canonical: str) -> str:
+    """``article_key`` for a URL that is already canonical (saves canonicalizing twice)."""
     return hashlib.sha1(canonical.split(":", 1)[1].encode("utf-8")).hexdigest()

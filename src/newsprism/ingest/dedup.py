@@ -15,24 +15,24 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 # Below this many words a text (a teaser, "read more", a photo caption) says too little to
 # call two articles copies of each other.
 MIN_WORDS = 50
-# Copies share their opening; the first words decide, and hashing more costs import speed
-# (each word is hashed in Python).
-FINGERPRINT_WORDS = 250
-# Word 3-grams: long enough that two unrelated articles share few, short enough that an edited
-# sentence changes only three shingles.
-SHINGLE_WORDS = 3
+# Copies share their opening; its first ~2,000 characters (~330 words) decide, and hashing
+# more only costs import speed.
+FINGERPRINT_CHARS = 2000
+# 24-character windows of the normalized text (about four words): long enough that two
+# unrelated articles share few, short enough that an edited word changes only a few.
+SHINGLE_CHARS = 24
 NUM_PERM = 64
 ROWS_PER_BAND = 2
 BANDS = NUM_PERM // ROWS_PER_BAND
@@ -47,6 +47,21 @@ _EMPTY = _U64((1 << 64) - 1)
 # Offset per densification step: above every bin value, so borrowed values never collide with
 # a bin's own minimum.
 _ROTATION = _U64(1 << (64 - _BIN_BITS))
+_P = 0x100000001B3  # FNV's 64-bit prime: odd, so invertible modulo 2^64
+_MAX_BYTES = FINGERPRINT_CHARS * 4  # UTF-8 needs at most 4 bytes a character
+
+
+def _power_table(base: int, count: int) -> np.ndarray:
+    table = np.empty(count, dtype=_U64)
+    value = 1
+    for i in range(count):
+        table[i] = value
+        value = (value * base) & 0xFFFFFFFFFFFFFFFF
+    return table
+
+
+_POWERS = _power_table(_P, _MAX_BYTES + 1)
+_INVERSE_POWERS = _power_table(pow(_P, -1, 1 << 64), _MAX_BYTES + 1)
 _BAND_BITS = 56  # the band number goes above these bits; the key stays a positive int64
 
 
@@ -70,23 +85,33 @@ def _mix64(x: np.ndarray) -> np.ndarray:
         return x ^ (x >> _U64(31))
 
 
-def shingle_hashes(words: Sequence[str], size: int = SHINGLE_WORDS) -> np.ndarray:
-    """Stable 64-bit hashes of the distinct word ``size``-grams (the same in every process)."""
-    if len(words) < size:
+def fingerprint_text(text: str) -> str:
+    """The opening of the text as lower-case words separated by single spaces."""
+    # A little more than needed is cleaned: punctuation runs collapse to one space.
+    opening = text[: FINGERPRINT_CHARS + FINGERPRINT_CHARS // 4].lower()
+    return _NON_WORD.sub(" ", opening).strip()[:FINGERPRINT_CHARS]
+
+
+def shingle_hashes(normalized: str, size: int = SHINGLE_CHARS) -> np.ndarray:
+    """Stable 64-bit hashes of every ``size``-byte window (the same in every process).
+
+    A polynomial hash of all windows at once from prefix sums: window i is
+    (C[i+size] - C[i]) * P^-i with C[m] = sum of byte[k] * P^k for k < m, all modulo 2^64
+    (P is odd, so it has an inverse). Hashing word by word in Python cost several times more,
+    and import speed is bound by this step.
+    """
+    data = np.frombuffer(normalized.encode("utf-8"), dtype=np.uint8)[:_MAX_BYTES]
+    n = data.size - size + 1
+    if n <= 0:
         return np.zeros(0, dtype=_U64)
-    token = np.fromiter(
-        (zlib.crc32(w.encode("utf-8")) for w in words), dtype=_U64, count=len(words)
-    )
-    token = _mix64(token)
-    n = len(words) - size + 1
-    combined = token[:n].copy()
     with np.errstate(over="ignore"):
-        for offset in range(1, size):
-            combined = _mix64(combined * _U64(0x100000001B3) ^ token[offset : offset + n])
-    return np.unique(combined)
+        prefix = np.zeros(data.size + 1, dtype=_U64)
+        np.cumsum(data.astype(_U64) * _POWERS[: data.size], out=prefix[1:])
+        windows = (prefix[size : size + n] - prefix[:n]) * _INVERSE_POWERS[:n]
+    return _mix64(windows)
 
 
-def minhash(words: Sequence[str]) -> np.ndarray:
+def minhash(normalized: str) -> np.ndarray:
     """``NUM_PERM`` MinHash values by one-permutation hashing with rotation densification.
 
     One hash per shingle, its top 6 bits choose one of 64 bins and each bin keeps its minimum
@@ -94,7 +119,7 @@ def minhash(words: Sequence[str]) -> np.ndarray:
     Empty bins borrow from the next non-empty bin to the right plus an offset per step
     (Shrivastava & Li 2014), so two similar texts still agree on them with probability ~J.
     """
-    hashes = shingle_hashes(words)
+    hashes = shingle_hashes(normalized)
     signature = np.full(NUM_PERM, _EMPTY, dtype=_U64)
     if hashes.size == 0:
         return signature
@@ -130,9 +155,7 @@ def fingerprint(text: str) -> Fingerprint:
         return Fingerprint(None, (), count)
     normalized = " ".join(text.lower().split())
     digest = hashlib.sha1(normalized.encode("utf-8")).hexdigest()
-    # ~8 characters per word: enough text for FINGERPRINT_WORDS words without scanning it all.
-    words = words_of(normalized[: FINGERPRINT_WORDS * 12])[:FINGERPRINT_WORDS]
-    return Fingerprint(digest, lsh_band_keys(minhash(words)), count)
+    return Fingerprint(digest, lsh_band_keys(minhash(fingerprint_text(text))), count)
 
 
 def estimated_jaccard(shared_bands: int) -> float:
@@ -156,7 +179,11 @@ class NearDuplicateIndex:
             counts.update(set(self._bands.get(key, ())))
         return counts
 
-    def find(self, keys: Iterable[int]) -> int | None:
-        """The lowest id with enough shared bands (the first copy seen), or None."""
-        matches = [i for i, n in self.shared_bands(keys).items() if n >= self.min_shared]
+    def find(self, keys: Iterable[int], accept: Callable[[int], bool] | None = None) -> int | None:
+        """The lowest accepted id with enough shared bands (the first copy seen), or None."""
+        matches = [
+            i
+            for i, n in self.shared_bands(keys).items()
+            if n >= self.min_shared and (accept is None or accept(i))
+        ]
         return min(matches) if matches else None

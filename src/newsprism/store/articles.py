@@ -25,7 +25,12 @@ from sqlalchemy.exc import IntegrityError
 
 from newsprism.config import Settings
 from newsprism.domains import registrable_domain
-from newsprism.ingest.canonical import InvalidURL, article_key, canonicalize_url
+from newsprism.ingest.canonical import (
+    InvalidURL,
+    article_key,
+    canonicalize_url,
+    key_of_canonical,
+)
 from newsprism.ingest.dedup import NearDuplicateIndex, fingerprint
 from newsprism.ingest.language import detect_language
 from newsprism.models import ArticleDraft, ArticleRecord
@@ -102,7 +107,7 @@ def prepare_article(position: int, draft: ArticleDraft) -> PreparedArticle | str
     """The row for one draft, or a one-line reason why it cannot be stored."""
     try:
         canonical = canonicalize_url(draft.url)
-        key = article_key(draft.url)
+        key = key_of_canonical(canonical)
     except InvalidURL as exc:
         return f"url: {exc}"
     text = _clean(draft.text) or ""
@@ -204,6 +209,7 @@ class _Family:
     id: int
     outlet_id: int | None
     root: int
+    title: str
 
 
 def _stored_by_content(conn: Connection, hashes: Sequence[str]) -> dict[str, list[_Family]]:
@@ -211,31 +217,45 @@ def _stored_by_content(conn: Connection, hashes: Sequence[str]) -> dict[str, lis
     for chunk in _chunks(hashes):
         rows = conn.execute(
             select(
-                articles.c.content_hash, articles.c.id, articles.c.outlet_id, articles.c.repost_of
+                articles.c.content_hash,
+                articles.c.id,
+                articles.c.outlet_id,
+                articles.c.repost_of,
+                articles.c.title,
             )
             .where(articles.c.content_hash.in_(chunk))
             .order_by(articles.c.id)
         )
-        for digest, id_, outlet_id, repost_of in rows:
-            found.setdefault(digest, []).append(_Family(id_, outlet_id, repost_of or id_))
+        for digest, id_, outlet_id, repost_of, title in rows:
+            found.setdefault(digest, []).append(
+                _Family(id_, outlet_id, repost_of or id_, _title_key(title))
+            )
     return found
+
+
+def _title_key(title: str | None) -> str:
+    return " ".join((title or "").lower().split())
 
 
 def _stored_near_index(
     conn: Connection, keys: Sequence[int]
-) -> tuple[NearDuplicateIndex, dict[int, int]]:
+) -> tuple[NearDuplicateIndex, dict[int, int], dict[int, int | None]]:
     index = NearDuplicateIndex()
     roots: dict[int, int] = {}
+    outlet_of: dict[int, int | None] = {}
     for chunk in _chunks(keys):
         rows = conn.execute(
-            select(article_bands.c.band_key, articles.c.id, articles.c.repost_of)
+            select(
+                article_bands.c.band_key, articles.c.id, articles.c.repost_of, articles.c.outlet_id
+            )
             .join(articles, article_bands.c.article_id == articles.c.id)
             .where(article_bands.c.band_key.in_(chunk))
         )
-        for band_key, id_, repost_of in rows:
+        for band_key, id_, repost_of, outlet_id in rows:
             index.add(int(id_), (int(band_key),))
             roots[int(id_)] = int(repost_of or id_)
-    return index, roots
+            outlet_of[int(id_)] = outlet_id
+    return index, roots, outlet_of
 
 
 def _resolve_outlets(
@@ -283,7 +303,7 @@ def store_prepared(
         item.row["outlet_id"] = outlet_ids.get(item.domain)
     by_content = _stored_by_content(conn, sorted({f.content_hash for f in fresh if f.content_hash}))
     all_bands = sorted({k for f in fresh for k in f.band_keys})
-    near_index, near_roots = _stored_near_index(conn, all_bands)
+    near_index, near_roots, near_outlets = _stored_near_index(conn, all_bands)
 
     # Articles of this batch get provisional ids above every stored id, so the index still
     # prefers the earliest (stored) copy; they are mapped to real ids after the insert.
@@ -292,27 +312,38 @@ def store_prepared(
     rows: list[PreparedArticle] = []
     for item in fresh:
         outlet_id = item.row["outlet_id"]
+        title = _title_key(item.row["title"])
         provisional = provisional_base + item.position
+
+        def other_outlet(candidate: int, outlet_id: int | None = outlet_id) -> bool:
+            # Within one outlet, similar openings are its own boilerplate (a paywall notice, a
+            # newsletter template), not a repost; copies are counted across outlets only.
+            return outlet_id is None or near_outlets.get(candidate) != outlet_id
+
         root: int | None = None
         if item.content_hash:
             family = by_content.get(item.content_hash, [])
-            if any(f.outlet_id == outlet_id and f.outlet_id is not None for f in family):
+            same = [f for f in family if f.outlet_id == outlet_id and f.outlet_id is not None]
+            match = next((f for f in same if f.title == title), None)
+            if match is not None:
+                # The same article under a second URL of the same outlet.
                 result.duplicates += 1
-                match = next(f for f in family if f.outlet_id == outlet_id)
                 if match.id < provisional_base:
                     result.duplicate_of[item.position] = match.id
                 continue
-            if family:
-                root = family[0].root
+            others = [f for f in family if f not in same]
+            if others:
+                root = others[0].root
         if root is None and item.band_keys:
-            near = near_index.find(item.band_keys)
+            near = near_index.find(item.band_keys, accept=other_outlet)
             if near is not None:
                 root = near_roots.get(near, batch_roots.get(near, near))
         if item.content_hash:
             by_content.setdefault(item.content_hash, []).append(
-                _Family(provisional, outlet_id, root or provisional)
+                _Family(provisional, outlet_id, root or provisional, title)
             )
         near_index.add(provisional, item.band_keys)
+        near_outlets[provisional] = outlet_id
         batch_roots[provisional] = root or provisional
         item.row["repost_of"] = root
         rows.append(item)
