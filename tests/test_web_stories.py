@@ -175,3 +175,16 @@ def test_reading_history_breaks_down_exports_and_deletes(client, room: Newsroom)
     deleted = client.post("/me/delete", data={"csrf_token": token}, follow_redirects=True)
     assert "Your reading history was deleted" in deleted.text
     assert client.get("/me/export.json").json()["reads"] == []
+
+
+def test_long_article_lists_are_cut_with_a_link_to_all(
+    client, room: Newsroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsprism.web.routes import stories as story_routes
+
+    monkeypatch.setattr(story_routes, "ARTICLES_SHOWN", 3)
+    short = client.get(f"/stories/{room.story_id}").text
+    assert short.count('<li class="article ') == 3
+    assert "Show 4 more articles" in short and "?all=true#articles" in short
+    full = client.get(f"/stories/{room.story_id}?all=true").text
+    assert full.count('<li class="article ') == 7 and "more article" not in full

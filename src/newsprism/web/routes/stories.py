@@ -59,25 +59,33 @@ def explanation_lines(article: dict[str, Any], detail: dict[str, Any]) -> list[s
     return [str(raw)]
 
 
+# Big stories gather hundreds of articles; the page lists this many until asked for all.
+ARTICLES_SHOWN = 60
+
+
 @router.get("/stories/{story_id}")
-def story_page(request: Request, story_id: int, side: SideQuery = None) -> Response:
+def story_page(
+    request: Request, story_id: int, side: SideQuery = None, all: bool = False
+) -> Response:
     state = web_state(request)
     cache_key = None
     if current_user(request) is None:
         with state.db.read() as conn:
             version = story_version(conn, story_id)
         if version is not None and version[0] is None:
-            cache_key = (story_id, side or "", version)
+            cache_key = (story_id, side or "", all, version)
             body = state.page_cache.get(cache_key)
             if body is not None:
                 return HTMLResponse(body)
-    response = _fresh_story_page(request, story_id, side)
+    response = _fresh_story_page(request, story_id, side, all)
     if cache_key is not None and response.status_code == 200 and isinstance(response, HTMLResponse):
         state.page_cache.put(cache_key, bytes(response.body))
     return response
 
 
-def _fresh_story_page(request: Request, story_id: int, side: str | None) -> Response:
+def _fresh_story_page(
+    request: Request, story_id: int, side: str | None, show_all: bool
+) -> Response:
     found = load_story_or_redirect(request, story_id, "/stories/{id}")
     if isinstance(found, Response):
         return found
@@ -96,7 +104,8 @@ def _fresh_story_page(request: Request, story_id: int, side: str | None) -> Resp
         "story.html",
         {
             "story": detail,
-            "articles": shown,
+            "articles": shown if show_all else shown[:ARTICLES_SHOWN],
+            "hidden_articles": 0 if show_all else max(0, len(shown) - ARTICLES_SHOWN),
             "all_articles": articles,
             "article_by_id": by_id,
             "side": side or "",
