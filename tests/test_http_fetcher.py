@@ -300,3 +300,21 @@ def test_redirect_to_another_scheme_is_refused(server: LoopbackServer, fetcher: 
     assert (
         result.error == "unsupported URL scheme 'ftp' in ftp://example.com/x (only http and https)"
     )
+
+
+def test_hanging_name_lookup_times_out(monkeypatch: pytest.MonkeyPatch, fetcher: Fetcher) -> None:
+    import socket
+
+    from newsprism.ingest import netguard
+
+    real = socket.getaddrinfo
+
+    def hanging_resolver(host: str, *args: object, **kwargs: object) -> object:
+        if host == "dead-resolver.example.com":
+            time.sleep(3)
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(netguard.socket, "getaddrinfo", hanging_resolver)
+    result = fetcher.fetch("http://dead-resolver.example.com/feed.xml", "feed")
+    assert result.outcome == "error"
+    assert result.error is not None and result.error.startswith("timed out")

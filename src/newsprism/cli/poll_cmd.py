@@ -11,6 +11,7 @@ import click
 
 from newsprism.cli.common import app_context, db_option, err_console, progress_bar
 from newsprism.config import Settings
+from newsprism.ingest.extract_pool import ExtractionPool
 from newsprism.ingest.http import Fetcher
 from newsprism.ingest.poll import PollReport, poll_cycle
 from newsprism.store.database import Database
@@ -42,18 +43,26 @@ def poll(once: bool, no_process: bool) -> None:
     app = app_context()
     db, settings = app.db, app.settings
     if once:
-        _cycle(db, settings, None, None, process=not no_process)
+        _cycle(db, settings, None, None, None, process=not no_process)
         return
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, _stop_handler(stop))
     try:
-        with Fetcher(settings) as fetcher:
+        # Connections and extraction workers live across cycles: starting a worker process
+        # (and trafilatura in it) every minute would cost more than the polling itself.
+        with Fetcher(settings) as fetcher, _extraction_pool(settings) as extractor:
             while not stop.is_set():
-                _cycle(db, settings, stop, fetcher, process=not no_process)
+                _cycle(db, settings, stop, fetcher, extractor, process=not no_process)
                 stop.wait(_sleep_seconds(db))
     finally:
         signal.signal(signal.SIGINT, previous)
     err_console.print("newsprism poll: stopped")
+
+
+def _extraction_pool(settings: Settings) -> ExtractionPool:
+    return ExtractionPool(
+        settings.extract_workers, settings.extract_timeout_s, settings.max_page_bytes
+    )
 
 
 def _stop_handler(stop: threading.Event) -> Callable[[int, FrameType | None], None]:
@@ -80,13 +89,16 @@ def _cycle(
     settings: Settings,
     stop: threading.Event | None,
     fetcher: Fetcher | None,
+    extractor: ExtractionPool | None,
     *,
     process: bool,
 ) -> PollReport:
     with db.read() as conn:
         due = len(due_feeds(conn, utcnow()))
     with progress_bar("Polling feeds", total=due or None) as advance:
-        report = poll_cycle(db, settings, on_progress=advance, stop=stop, fetcher=fetcher)
+        report = poll_cycle(
+            db, settings, on_progress=advance, stop=stop, fetcher=fetcher, extractor=extractor
+        )
     click.echo(report.summary())
     for line in report.errors[:SHOW_FAILURES]:
         err_console.print(f"  failed: {line}", markup=False)

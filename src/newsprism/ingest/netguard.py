@@ -13,6 +13,8 @@ import socket
 import threading
 import time
 import typing
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 import httpcore
 from httpcore import NetworkStream
@@ -21,6 +23,9 @@ from httpcore._backends.sync import SyncBackend
 from newsprism.errors import UnsafeURLError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# Lookups in flight at once; a lookup stuck on a dead resolver holds one thread until the
+# resolver gives up, and the rest keep working.
+_RESOLVER = ThreadPoolExecutor(max_workers=8, thread_name_prefix="newsprism-dns")
 
 # The deadline of the request running on this thread (time.monotonic()); every socket read and
 # connect is bounded by what is left of it, so a server that drips bytes is cut off on time.
@@ -53,10 +58,27 @@ def is_public_address(ip: IPAddress) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def resolve(host: str, port: int) -> list[tuple[int, str]]:
-    """(family, address) pairs for host, in the resolver's order of preference."""
+def resolve(host: str, port: int, timeout: float | None = None) -> list[tuple[int, str]]:
+    """(family, address) pairs for host, in the resolver's order of preference.
+
+    getaddrinfo has no timeout of its own (a dead resolver blocks for its full retry cycle),
+    so names are looked up on a small thread pool and waited for at most ``timeout``.
+    """
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        ipaddress.ip_address(host.strip("[]"))
+        literal = True
+    except ValueError:
+        literal = False
+    try:
+        if literal:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        else:
+            lookup = _RESOLVER.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+            infos = lookup.result(timeout=timeout)
+    except FutureTimeout:
+        raise httpcore.ConnectTimeout(
+            f"looking up host {host!r} took longer than {timeout:g} s"
+        ) from None
     except (socket.gaierror, UnicodeError) as exc:
         raise httpcore.ConnectError(f"cannot resolve host {host!r}: {exc}") from None
     seen: list[tuple[int, str]] = []
@@ -122,7 +144,7 @@ class GuardedBackend(SyncBackend):
         local_address: str | None = None,
         socket_options: typing.Iterable[typing.Any] | None = None,
     ) -> NetworkStream:
-        addresses = resolve(host, port)
+        addresses = resolve(host, port, _remaining(timeout))
         check_addresses(host, addresses, self.allow_private)
         last_error: Exception | None = None
         for _family, address in addresses:
