@@ -69,7 +69,7 @@ def test_each_side_gets_the_words_that_set_its_coverage_apart() -> None:
 
 def test_the_corpus_prior_shrinks_words_common_everywhere() -> None:
     own, rest = Counter({"border": 6, "amnesty": 6}), Counter({"border": 1, "path": 5})
-    z = log_odds_z(own, rest, CORPUS, prior_strength=1000.0)
+    z = log_odds_z(own, own + rest, CORPUS, prior_strength=1000.0)
     assert z["amnesty"] > z["border"] > 0
 
 

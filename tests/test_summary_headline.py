@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from newsprism.analyze.terms import framing_terms
 from newsprism.summarize.headline import (
     HeadlineCandidate,
     choose_headline,
@@ -11,12 +12,13 @@ from newsprism.summarize.headline import (
     loaded_penalty,
 )
 
-TEXTS = [
+_TEXTS = [
     "Senate passes infrastructure bill with bipartisan support",
     "The Senate passed the infrastructure bill on Tuesday with votes from both parties.",
     "Infrastructure bill clears Senate; House vote next",
     "Senators approved the bipartisan infrastructure bill, sending it to the House.",
 ]
+TEXTS = [framing_terms(text) for text in _TEXTS]
 
 
 def _choose(*candidates: HeadlineCandidate, **kwargs: int) -> int:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from newsprism.analyze.terms import count_terms, framing_text
+from newsprism.analyze.terms import framing_terms, framing_text
 from newsprism.store.story_pages import StoryArticle
 
 SIDES = ("left", "center", "right")
@@ -37,27 +37,46 @@ class CorpusCounts:
 
     def frequency(self, term: str) -> float:
         # Add-half smoothing: a term absent from the sample still gets a small prior mass.
-        vocabulary = len(self.counts) + 1
-        return (self.counts.get(term, 0) + 0.5) / (self.total + 0.5 * vocabulary)
+        return (self.counts.get(term, 0) + 0.5) / (self.total + 0.5 * (len(self.counts) + 1))
 
 
 def log_odds_z(
-    own: Counter[str], rest: Counter[str], corpus: CorpusCounts, prior_strength: float
+    own: Counter[str],
+    total: Counter[str],
+    corpus: CorpusCounts,
+    prior_strength: float,
+    *,
+    min_count: int = 1,
 ) -> dict[str, float]:
-    """z-score of each term of ``own`` for being used more by ``own`` than by ``rest``."""
-    n_own, n_rest = sum(own.values()), sum(rest.values())
-    vocabulary = len(set(own) | set(rest) | set(corpus.counts))
-    alpha_0 = prior_strength + PRIOR_FLOOR * vocabulary
+    """z-score of each term ``own`` uses at least ``min_count`` times, for being used more by
+    ``own`` than by the rest of ``total`` (``total`` includes ``own``)."""
+    n_own = sum(own.values())
+    n_rest = sum(total.values()) - n_own
+    unseen = sum(1 for t in total if t not in corpus.counts)
+    alpha_0 = prior_strength + PRIOR_FLOOR * (len(corpus.counts) + unseen)
     scores = {}
     for term, y_own in own.items():
+        if y_own < min_count:
+            continue
         alpha = prior_strength * corpus.frequency(term) + PRIOR_FLOOR
-        y_rest = rest.get(term, 0)
+        y_rest = total[term] - y_own
         delta = math.log((y_own + alpha) / (n_own + alpha_0 - y_own - alpha)) - math.log(
             (y_rest + alpha) / (n_rest + alpha_0 - y_rest - alpha)
         )
         variance = 1.0 / (y_own + alpha) + 1.0 / (y_rest + alpha)
         scores[term] = delta / math.sqrt(variance)
     return scores
+
+
+def article_terms(
+    articles: Sequence[StoryArticle], language: str | None = None
+) -> dict[int, list[str]]:
+    """Each independent report's framing terms (headline and lede), computed once per story."""
+    return {
+        a.id: framing_terms(framing_text(a.title, a.lede), language)
+        for a in articles
+        if a.repost_of is None
+    }
 
 
 def framing(
@@ -68,27 +87,24 @@ def framing(
     min_z: float,
     max_terms: int,
     language: str | None = None,
+    terms: Mapping[int, list[str]] | None = None,
 ) -> dict[str, Any]:
     """Distinctive terms per side (``sides``: article id → side) over independent reports."""
-    per_side: dict[str, Counter[str]] = {}
-    for side in (*SIDES, "unrated"):
-        texts = [
-            framing_text(a.title, a.lede)
-            for a in articles
-            if a.repost_of is None and sides.get(a.id) == side
-        ]
-        per_side[side] = count_terms(texts, language)
+    terms = terms if terms is not None else article_terms(articles, language)
+    per_side: dict[str, Counter[str]] = {side: Counter() for side in (*SIDES, "unrated")}
+    for article_id, found in terms.items():
+        per_side[sides.get(article_id, "unrated")].update(found)
     story_total: Counter[str] = Counter()
     for counts in per_side.values():
         story_total.update(counts)
+    n_total = sum(story_total.values())
     words: dict[str, list[dict[str, Any]]] = {}
     for side in SIDES:
         own = per_side[side]
-        rest = story_total - own
-        if not own or not rest:
+        if not own or n_total == sum(own.values()):
             words[side] = []  # nothing to contrast: no coverage from this side, or only this side
             continue
-        z = log_odds_z(own, rest, corpus, PRIOR_STRENGTH)
+        z = log_odds_z(own, story_total, corpus, PRIOR_STRENGTH, min_count=MIN_SIDE_COUNT)
         ranked = sorted(
             (t for t, score in z.items() if score >= min_z and own[t] >= MIN_SIDE_COUNT),
             key=lambda t: (-z[t], t),

@@ -14,9 +14,9 @@ from typing import Any
 
 from newsprism.analyze.blindspots import BlindspotRules, find_blindspot
 from newsprism.analyze.coverage import SIDES, coverage_details, outlet_side
-from newsprism.analyze.framing import CorpusCounts, framing, headlines_by_side
+from newsprism.analyze.framing import CorpusCounts, article_terms, framing, headlines_by_side
 from newsprism.analyze.tags import story_tags
-from newsprism.analyze.terms import framing_text
+from newsprism.analyze.terms import framing_terms, framing_text
 from newsprism.config import Settings
 from newsprism.models import OutletProfile
 from newsprism.store.story_pages import StoryArticle
@@ -58,6 +58,7 @@ def _headline(
     articles: Sequence[StoryArticle],
     profiles: Mapping[int, OutletProfile],
     previous: Mapping[str, Any] | None,
+    terms: Mapping[int, list[str]],
 ) -> HeadlineChoice | None:
     independent = [a for a in articles if a.repost_of is None] or list(articles)
     candidates = []
@@ -74,7 +75,7 @@ def _headline(
     previous = previous or {}
     return choose_headline(
         candidates,
-        [framing_text(a.title, a.lede) for a in independent],
+        [terms.get(a.id) or framing_terms(framing_text(a.title, a.lede)) for a in independent],
         previous_article_id=previous.get("article_id"),
         previous_article_count=previous.get("article_count"),
         article_count=len(articles),
@@ -96,7 +97,8 @@ def analyze_story(
     blindspot = find_blindspot(articles, profiles, BlindspotRules.from_settings(settings))
     sides = article_sides(articles, profiles)
     names = {oid: p.name for oid, p in profiles.items()}
-    headline = _headline(articles, profiles, previous_headline)
+    terms = article_terms(articles, language)
+    headline = _headline(articles, profiles, previous_headline, terms)
     if (
         headline is not None
         and previous_headline
@@ -115,6 +117,7 @@ def analyze_story(
             min_z=settings.framing_min_z,
             max_terms=settings.framing_max_terms,
             language=language,
+            terms=terms,
         ),
         "headlines_by_side": headlines_by_side(articles, sides, names),
         "tags": story_tags(articles),

@@ -19,11 +19,13 @@ from newsprism.analyze.gazetteer import (
     PLACE_WORDS,
     PLACES,
 )
-from newsprism.analyze.terms import framing_text
 from newsprism.cluster.text import entities
 from newsprism.store.story_pages import StoryArticle
 
 MAX_TAGS = 10
+# Names that matter are in the headline and first sentences; reading further costs time per
+# article and adds names mentioned in passing.
+TAG_CHARS = 320
 # Headlines in Title Case capitalize every word; their runs are not names.
 TITLE_CASE_SHARE = 0.6
 
@@ -61,25 +63,30 @@ def clean_name(surface: str) -> str | None:
 
 def _article_names(article: StoryArticle) -> set[str]:
     title = "" if _is_title_case(article.title) else article.title
-    found = entities(framing_text(title, article.lede), article.language)
+    found = entities(f"{title}\n{article.lede[:TAG_CHARS]}", article.language)
     return {name for surface in found.values() if (name := clean_name(surface))}
 
 
-def _full_name(name: str, full_names: set[str]) -> str:
+def _full_name(name: str, owners: dict[str, set[str]]) -> str:
     """A lone "Biden" or "Labour" counts for the story's one longer name that contains it."""
     if " " in name:
         return name
-    owners = [f for f in full_names if name in f.split()]
-    return owners[0] if len(owners) == 1 else name
+    found = owners.get(name, ())
+    return next(iter(found)) if len(found) == 1 else name
 
 
 def story_tags(articles: Sequence[StoryArticle], limit: int = MAX_TAGS) -> list[dict[str, Any]]:
     independent = [a for a in articles if a.repost_of is None]
     per_article = [_article_names(a) for a in independent]
-    full_names = {n for names in per_article for n in names if " " in n}
+    owners: dict[str, set[str]] = {}
+    for names in per_article:
+        for name in names:
+            if " " in name:
+                for word in name.split():
+                    owners.setdefault(word, set()).add(name)
     mentions: Counter[str] = Counter()
     for names in per_article:
-        mentions.update({_full_name(n, full_names) for n in names})
+        mentions.update({_full_name(n, owners) for n in names})
     # Several reports must agree that a name matters; a one-article story has only one.
     needed = 2 if len(independent) >= 2 else 1
     ranked = sorted(

@@ -5,26 +5,31 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from newsprism.cluster.text import stopwords_for
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 # Framing reads what a reader meets first; beyond the lede, word choice says less about angle.
-FRAMING_CHARS = 600
+FRAMING_CHARS = 400
 
 
 def framing_text(title: str, lede: str) -> str:
     return f"{title}\n{lede[:FRAMING_CHARS]}"
 
 
+@lru_cache(maxsize=64)
+def _stopwords(language: str | None) -> frozenset[str]:
+    return stopwords_for(language)
+
+
 def framing_terms(text: str, language: str | None = None) -> list[str]:
     """Content words (≥ 3 letters) and adjacent content-word pairs, lower-cased."""
-    stop = stopwords_for(language)
+    stop = _stopwords(language)
     found: list[str] = []
     previous: str | None = None
-    for match in _WORD.finditer(text):
-        word = match.group().lower().replace("’", "'")
-        if word.endswith("'s"):
+    for word in _WORD.findall(text.lower()):
+        if word.endswith(("'s", "’s")):
             word = word[:-2]
         if len(word) < 3 or word in stop:
             previous = None

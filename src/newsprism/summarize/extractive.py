@@ -14,6 +14,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from newsprism.summarize.sentences import normalize_space, split_sentences, summary_tokens
 from newsprism.summarize.token_model import StoryText, expected_reference_counts
@@ -50,13 +51,17 @@ class SummaryOptions:
     side_bonus: float = 0.1
 
 
-@dataclass
+@dataclass(eq=False)
 class _Candidate:
     text: str
     tokens: Counter[str]
     article_ids: list[int] = field(default_factory=list)
     sides: set[str] = field(default_factory=set)
     order: int = 0
+
+    @cached_property
+    def length(self) -> int:
+        return sum(self.tokens.values())
 
 
 def lede_sentences(text: str) -> list[str]:
@@ -110,24 +115,28 @@ def summarize_extractive(
     target = target_length(options, len(articles))
     chosen: list[_Candidate] = []
     summary: Counter[str] = Counter()
-    current = 0.0
+    matched, length, current = 0.0, 0, 0.0
     while len(chosen) < options.max_bullets:
         covered_sides = set().union(*(c.sides for c in chosen)) if chosen else set()
-        best, best_gain = None, 0.0
+        best, best_gain, best_matched = None, 0.0, 0.0
         for candidate in candidates:
             if candidate in chosen:
                 continue
-            merged = summary + candidate.tokens
-            matched = sum(min(n, expected.get(t, 0.0)) for t, n in merged.items())
-            gain = 2 * matched / (sum(merged.values()) + target) - current
+            # Only the candidate's own tokens change the clipped match: O(sentence) per try.
+            added = 0.0
+            for token, n in candidate.tokens.items():
+                have, want = summary[token], expected.get(token, 0.0)
+                added += min(have + n, want) - min(have, want)
+            score = 2 * (matched + added) / (length + candidate.length + target)
+            gain = score - current
             if gain > 0 and candidate.sides and not candidate.sides <= covered_sides:
                 gain *= 1 + options.side_bonus
             if gain > best_gain:
-                best, best_gain = candidate, gain
+                best, best_gain, best_matched = candidate, gain, matched + added
         if best is None:
             break
         chosen.append(best)
-        summary += best.tokens
-        matched = sum(min(n, expected.get(t, 0.0)) for t, n in summary.items())
-        current = 2 * matched / (sum(summary.values()) + target)
+        summary.update(best.tokens)
+        matched, length = best_matched, length + best.length
+        current = 2 * matched / (length + target)
     return [Bullet(c.text, sorted(c.article_ids)) for c in chosen]

@@ -92,11 +92,11 @@ def loaded_penalty(title: str) -> float:
     return penalty
 
 
-def _profile(texts: Sequence[str]) -> Counter[str]:
+def _profile(term_lists: Sequence[Sequence[str]]) -> Counter[str]:
     """Document frequency of each content word over the story's reports."""
     profile: Counter[str] = Counter()
-    for text in texts:
-        profile.update({t for t in framing_terms(text) if " " not in t})
+    for terms in term_lists:
+        profile.update({t for t in terms if " " not in t})
     return profile
 
 
@@ -117,17 +117,20 @@ def score_headline(candidate: HeadlineCandidate, profile: Counter[str]) -> tuple
 
 def choose_headline(
     candidates: Sequence[HeadlineCandidate],
-    story_texts: Sequence[str],
+    story_terms: Sequence[Sequence[str]],
     *,
     previous_article_id: int | None = None,
     previous_article_count: int | None = None,
     article_count: int = 0,
 ) -> HeadlineChoice | None:
-    """The best headline; the previous one when it is still good and the story grew little."""
+    """The best headline; the previous one when it is still good and the story grew little.
+
+    ``story_terms``: each report's framing terms (``newsprism.analyze.terms.framing_terms``).
+    """
     usable = [c for c in candidates if c.title.strip()]
     if not usable:
         return None
-    profile = _profile(story_texts)
+    profile = _profile(story_terms)
     scored = [(c, *score_headline(c, profile)) for c in sorted(usable, key=lambda c: c.article_id)]
     best = max(scored, key=lambda item: item[2])
     if previous_article_id is not None and previous_article_count:

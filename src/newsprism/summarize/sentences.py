@@ -79,6 +79,21 @@ def rouge_tokens(text: str) -> list[str]:
 
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ASCII_RUN = re.compile(r"[A-Za-z0-9]+")
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_A-Za-z]")
+
+
+def _latin_script(text: str) -> bool:
+    letters = sum(ch.isalpha() for ch in text)
+    return not letters or len(_NON_ASCII_LETTER.findall(text)) / letters <= 0.5
+
+
+@lru_cache(maxsize=8192)
+def token_pairs(text: str) -> tuple[tuple[str, str], ...]:
+    """(word as written, token) for each token of ``summary_tokens``, in order."""
+    if _latin_script(text):
+        return tuple((w, _stem(w.lower())) for w in _ASCII_RUN.findall(text))
+    return tuple((w, w.lower()) for w in _WORD.findall(text))
 
 
 def summary_tokens(text: str) -> list[str]:
@@ -87,8 +102,4 @@ def summary_tokens(text: str) -> list[str]:
     ROUGE keeps only ASCII letters and digits, which would leave a Greek, Cyrillic or Chinese
     sentence with no tokens at all and its story without a summary.
     """
-    tokens = rouge_tokens(text)
-    letters = sum(ch.isalpha() for ch in text)
-    if letters and sum(ch.isascii() for ch in text if ch.isalpha()) / letters >= 0.5:
-        return tokens
-    return [w.lower() for w in _WORD.findall(text)]
+    return [token for _word, token in token_pairs(text)]

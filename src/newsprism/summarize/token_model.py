@@ -19,7 +19,7 @@ from importlib import resources
 
 import numpy as np
 
-from newsprism.summarize.sentences import summary_tokens
+from newsprism.summarize.sentences import summary_tokens, token_pairs
 
 FEATURES = (
     "log_count",  # occurrences in the story's candidate sentences
@@ -32,7 +32,7 @@ FEATURES = (
     "is_number",
     "first_position",  # earliest relative position in any article (0 = first word)
     "in_lede",  # appears in some article's first sentence
-    "capitalized_share",  # share of mid-sentence uses written with a capital (names)
+    "capitalized_share",  # share of its uses after a sentence's first word written with a capital
     "log_articles",
 )
 MODEL_RESOURCE = "token_model.json"
@@ -64,24 +64,20 @@ def token_features(story: StoryText) -> tuple[list[str], np.ndarray]:
     capital: Counter[str] = Counter()
     uses: Counter[str] = Counter()
     for doc_index, sentences in enumerate(story.sentences):
-        tokenized = [summary_tokens(s) for s in sentences]
+        tokenized = [token_pairs(s) for s in sentences]
         length = sum(len(t) for t in tokenized) or 1
         seen = 0
-        for sentence_index, (sentence, tokens) in enumerate(zip(sentences, tokenized, strict=True)):
-            for token in tokens:
+        for sentence_index, pairs in enumerate(tokenized):
+            for position, (word, token) in enumerate(pairs):
                 counts[token] += 1
                 docs.setdefault(token, set()).add(doc_index)
                 first[token] = min(first.get(token, 1.0), seen / length)
                 seen += 1
                 if sentence_index == 0:
                     lede.add(token)
-            for position, word in enumerate(sentence.split()):
-                token_list = summary_tokens(word)
-                if not token_list:
-                    continue
-                uses[token_list[0]] += 1
-                if position > 0 and word.lstrip("\"'“‘(")[:1].isupper():
-                    capital[token_list[0]] += 1
+                if position > 0:
+                    uses[token] += 1
+                    capital[token] += word[0].isupper()
     title_counts: Counter[str] = Counter()
     title_docs: dict[str, set[int]] = {}
     for doc_index, title in enumerate(story.titles):
