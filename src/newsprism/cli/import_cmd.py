@@ -19,6 +19,7 @@ from newsprism.cli.common import (
 if TYPE_CHECKING:
     from newsprism.config import Settings
     from newsprism.ingest.importer import ImportReport
+    from newsprism.pipeline.process import ProcessReport
     from newsprism.store.database import Database
 
 
@@ -51,14 +52,10 @@ def import_articles(file: Path, no_process: bool, workers: int | None, as_json: 
         report = _import_with_bar(app.db, app.settings, file, workers)
     else:
         report = import_file(app.db, app.settings, file, workers=workers)
-    processed = None
-    if not no_process:
-        from newsprism.pipeline.process import process_pending
-
-        processed = process_pending(app.db, app.settings)
     if as_json:
         payload = report.as_dict()
-        if processed is not None:
+        if not no_process:
+            processed = _process(app.db, app.settings)
             payload["clustered"] = processed.clustered
             payload["stories_created"] = processed.stories_created
         emit_json(payload)
@@ -76,10 +73,18 @@ def import_articles(file: Path, no_process: bool, workers: int | None, as_json: 
         click.echo(f"  {problem}")
     if report.rejected > len(report.problems):
         click.echo(f"  … and {report.rejected - len(report.problems)} more rejected lines")
-    if processed is not None:
+    if not no_process:
+        # The import is committed and reported first: a clustering failure loses none of it.
+        processed = _process(app.db, app.settings)
         click.echo(
             f"clustered {processed.clustered} articles into {processed.stories_created} new stories"
         )
+
+
+def _process(db: Database, settings: Settings) -> ProcessReport:
+    from newsprism.pipeline.process import process_pending
+
+    return process_pending(db, settings)
 
 
 def _import_with_bar(
