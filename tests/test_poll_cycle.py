@@ -438,3 +438,25 @@ def test_stop_during_a_feed_stores_nothing_and_keeps_it_due(
         state = feed_state(conn, feed_id)
     assert state is not None
     assert state["etag"] is None and state["last_polled_at"] is None
+
+
+def test_permanently_moved_feed_gets_its_new_url(
+    db: Database, settings: Settings, server: LoopbackServer, extractor: ExtractionPool
+) -> None:
+    server.route("/old.xml", status=301, headers={"Location": "/new.xml"}, content_type=None)
+    new_url = server.fixture("/new.xml", "empty_channel.xml")
+    server.route("/temp.xml", status=302, headers={"Location": "/new2.xml"}, content_type=None)
+    server.fixture("/new2.xml", "empty_channel.xml")
+    moved = add_test_feed(db, settings, server.url("/old.xml"))
+    temporary = add_test_feed(db, settings, server.url("/temp.xml"))
+    report = run(db, settings, extractor)
+    assert report.ok == 2
+    with db.read() as conn:
+        moved_state = feed_state(conn, moved)
+        temp_state = feed_state(conn, temporary)
+        (entry,) = recent_fetches(conn, feed_id=moved)
+    assert moved_state is not None and temp_state is not None
+    assert moved_state["url"] == new_url
+    assert moved_state["last_error"] == f"feed moved permanently to {new_url}; its URL was updated"
+    assert entry.error == moved_state["last_error"]
+    assert temp_state["url"] == server.url("/temp.xml")

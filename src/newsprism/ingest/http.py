@@ -58,6 +58,8 @@ class FetchResult:
     error: str | None = None
     retry_after_s: float | None = None
     redirects: list[str] = field(default_factory=list)
+    # True when every redirect followed was permanent (301/308): the URL itself has moved.
+    moved_permanently: bool = False
     started_at: datetime = field(default_factory=utcnow)
     elapsed_ms: int = 0
 
@@ -252,6 +254,9 @@ class Fetcher:
                         location = response.headers.get("location")
                         if not location:
                             raise _Stop(f"{_reason(status)} without a Location header")
+                        first = not result.redirects
+                        permanent = status in (301, 308)
+                        result.moved_permanently = permanent and (first or result.moved_permanently)
                         result.redirects.append(url)
                         return location
                     if status == 304:

@@ -33,6 +33,7 @@ from newsprism.store.feeds import (
     FetchLogEntry,
     due_feeds,
     log_fetches,
+    move_feed,
     prune_fetch_log,
     record_failure,
     record_success,
@@ -391,6 +392,15 @@ def _succeed(
     now = result.started_at
     nxt = after_success(feed.interval_s, outcome.new_entries, now, cycle.settings)
     with cycle.db.write() as conn:
+        if result.moved_permanently and result.final_url != feed.url:
+            # Registries are full of http:// feeds that now live at https://; following the
+            # redirect on every poll costs a round trip and a robots.txt per old host.
+            if move_feed(conn, feed.id, result.final_url):
+                moved = f"feed moved permanently to {result.final_url}; its URL was updated"
+            else:
+                moved = f"feed moved permanently to {result.final_url}, a URL another feed has"
+            note = "; ".join(filter(None, [note, moved]))
+            logs[0].error = note
         record_success(
             conn,
             feed.id,

@@ -257,3 +257,12 @@ def enable_feed(conn: Connection, feed_id: int) -> None:
         .where(feeds.c.id == feed_id, feeds.c.enabled.is_(False))
         .values(enabled=True, next_poll_at=utcnow(), consecutive_failures=0)
     )
+
+
+def move_feed(conn: Connection, feed_id: int, new_url: str) -> bool:
+    """Point a feed at the URL it moved to; False (nothing changed) when another feed has it."""
+    taken = conn.execute(select(feeds.c.id).where(feeds.c.url == new_url)).first()
+    if taken is not None:
+        return False
+    conn.execute(update(feeds).where(feeds.c.id == feed_id).values(url=new_url[:2048]))
+    return True
