@@ -193,3 +193,20 @@ def test_unusable_documents_raise_one_line_reasons(body: bytes, message: str) ->
 def test_plain_text_strips_markup_and_entities() -> None:
     assert plain_text("  <b>Bold</b> &amp; <i>brave</i>\n news ") == "Bold & brave news"
     assert plain_text("   ") is None
+
+
+def test_the_body_decides_the_format_not_the_content_type() -> None:
+    rss = parse_feed(
+        (FEEDS / "rss20.xml").read_bytes(),
+        url=BASE,
+        content_type="application/json",
+        fetched_at=FETCHED,
+    )
+    assert rss.kind == "rss20"
+    json_feed = parse_feed(
+        (FEEDS / "jsonfeed.json").read_bytes(),
+        url=BASE,
+        content_type="text/xml",
+        fetched_at=FETCHED,
+    )
+    assert json_feed.kind == "json11"

@@ -226,8 +226,9 @@ def _is_image(media: dict[str, Any]) -> bool:
 
 
 def _looks_like_json(body: bytes, content_type: str) -> bool:
-    start = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    return start == b"{" or "json" in content_type.lower()
+    # The body decides, not the label: servers send RSS as application/json and JSON as text/xml.
+    del content_type
+    return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
 
 
 def _parse_json_feed(body: bytes, url: str, fetched_at: datetime) -> ParsedFeed:
