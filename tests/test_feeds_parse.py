@@ -79,8 +79,8 @@ def test_json_feed_items_and_the_item_without_link() -> None:
 def test_malformed_xml_keeps_usable_entries_and_says_so() -> None:
     feed = parse_feed((FEEDS / "malformed.xml").read_bytes(), url=BASE, fetched_at=FETCHED)
     assert [e.title for e in feed.entries] == ["First story survives", "Second story"]
-    assert len(feed.notes) == 1
     assert feed.notes[0].startswith("malformed XML, parsed leniently:")
+    assert feed.notes[1:] == ["1 entry without a date"]
 
 
 def test_html_page_is_not_a_feed() -> None:
@@ -141,6 +141,12 @@ def test_missing_future_placeholder_and_garbage_dates() -> None:
     assert by_title["Garbage date"].published is None
     assert by_title["Garbage date"].date_note == "unreadable date in feed: 'sometime last week'"
     assert by_title["Normal date"].date_note is None
+    assert feed.notes == [
+        "1 entry without a date",
+        "1 entry with an unreadable date",
+        "1 entry dated in the future (set to fetch time)",
+        "1 entry with a placeholder date (ignored)",
+    ]
 
 
 @pytest.mark.parametrize("name", ["xml_bomb.xml", "external_entity.xml"])

@@ -325,7 +325,26 @@ def _collect(results: Any, notes: list[str]) -> list[FeedEntry]:
         entries.append(result)
     if duplicates:
         notes.append(f"{duplicates} duplicate entries (same GUID or link) dropped")
+    notes.extend(_date_notes(entries))
     return entries
+
+
+_DATE_PROBLEMS = (
+    ("no date in feed", "without a date"),
+    ("unreadable date", "with an unreadable date"),
+    ("is in the future", "dated in the future (set to fetch time)"),
+    ("is a placeholder", "with a placeholder date (ignored)"),
+)
+
+
+def _date_notes(entries: list[FeedEntry]) -> list[str]:
+    """One line per kind of date problem, for the fetch log (each entry keeps its own note)."""
+    lines = []
+    for marker, words in _DATE_PROBLEMS:
+        count = sum(1 for e in entries if e.date_note and marker in e.date_note)
+        if count:
+            lines.append(f"{count} {'entry' if count == 1 else 'entries'} {words}")
+    return lines
 
 
 def clamp_date(value: datetime, fetched_at: datetime) -> tuple[datetime | None, str | None]:
