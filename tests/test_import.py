@@ -205,3 +205,18 @@ def test_import_killed_mid_way_resumes_without_duplicates_or_holes(
         if process.poll() is None:
             process.kill()
         db.dispose()
+
+
+def test_import_with_worker_processes_matches_in_process(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    records: list[object] = [_article(i) for i in range(40)]
+    records.insert(17, "{broken")
+    path = _write(tmp_path / "w.jsonl", records)
+    report = import_file(db, settings, path, workers=2, batch_lines=10)
+    assert (report.lines, report.added, report.rejected) == (41, 40, 1)
+    assert report.problems == [
+        "line 18: not valid JSON (Expecting property name enclosed in double quotes at column 2)"
+    ]
+    again = import_file(db, settings, path, workers=2, batch_lines=10)
+    assert (again.added, again.duplicates) == (0, 40)

@@ -15,12 +15,11 @@ and writes.
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import multiprocessing
 import time
 import zlib
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -176,51 +175,94 @@ def parse_line(line_no: int, line: str, now: datetime) -> ParsedLine | str:
     return ParsedLine(line_no, draft, outcome)
 
 
-def _open_lines(path: Path) -> tuple[BinaryIO, Iterator[str]]:
-    """The raw file (for progress by bytes) and its decoded lines; gzip told by magic bytes."""
+def _open_lines(path: Path) -> tuple[BinaryIO, Iterator[bytes]]:
+    """The raw file (for progress by bytes) and its lines; gzip told by magic bytes."""
     raw = path.open("rb")
     compressed = raw.read(2) == b"\x1f\x8b"
     raw.seek(0)
     stream: BinaryIO = gzip.GzipFile(fileobj=raw) if compressed else raw  # type: ignore[assignment]
-    text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
-    return raw, iter(text)
+    return raw, iter(stream)
 
 
-def _prepare_batch(batch: list[tuple[int, ArticleDraft]]) -> list[Prepared]:
-    """Runs in a worker process: prepare drafts at their positions in the batch."""
-    return [prepare_article(position, draft) for position, draft in batch]
+@dataclass
+class _BatchWork:
+    """What a worker made of a batch of lines: everything but the write."""
+
+    lines: int = 0
+    prepared: list[Prepared] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    dates: Counter[str] = field(default_factory=Counter)
 
 
-class _Preparer:
-    """Prepares batches in worker processes (or in-process for one worker), in order."""
+_worker_db: dict[str, Database] = {}
+
+
+def _reader(db: Database | str) -> Database:
+    # A worker process opens one handle per store on its first batch and keeps it.
+    if isinstance(db, Database):
+        return db
+    if db not in _worker_db:
+        _worker_db[db] = Database(db, migrate=False)
+    return _worker_db[db]
+
+
+def _work_batch(
+    db: Database | str, first_line: int, raw_lines: list[bytes], now: datetime
+) -> _BatchWork:
+    """Parse, check which articles are stored, and prepare the rest (runs in a worker)."""
+    work = _BatchWork()
+    parsed: list[ParsedLine] = []
+    for line_no, raw in enumerate(raw_lines, start=first_line):
+        line = raw.decode("utf-8", errors="replace")
+        if not line.strip():
+            continue
+        work.lines += 1
+        result = parse_line(line_no, line, now)
+        if isinstance(result, str):
+            work.problems.append((line_no, result))
+        else:
+            parsed.append(result)
+            work.dates[result.date_outcome] += 1
+    if not parsed:
+        return work
+    keys = draft_keys([p.draft for p in parsed])
+    with _reader(db).read() as conn:
+        stored = stored_ids_by_key(conn, sorted({k for k in keys if k}))
+    for position, (item, key) in enumerate(zip(parsed, keys, strict=True)):
+        if key is not None and key in stored:
+            work.prepared.append(KnownArticle(position, stored[key]))
+            continue
+        prepared = prepare_article(position, item.draft)
+        if isinstance(prepared, str):
+            work.problems.append((item.line_no, prepared))
+        else:
+            work.prepared.append(prepared)
+    return work
+
+
+class _Workers:
+    """Runs batches in worker processes (or in-process for one worker)."""
 
     def __init__(self, workers: int) -> None:
-        self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
         if workers > 1:
             self._executor = ProcessPoolExecutor(
                 max_workers=workers, mp_context=multiprocessing.get_context("spawn")
             )
 
-    def submit(self, batch: list[tuple[int, ArticleDraft]]) -> Future[list[Prepared]]:
-        if self._executor is not None and batch:
-            return self._executor.submit(_prepare_batch, batch)
-        done: Future[list[Prepared]] = Future()
-        done.set_result(_prepare_batch(batch))
+    def submit(
+        self, db: Database, first_line: int, lines: list[bytes], now: datetime
+    ) -> Future[_BatchWork]:
+        if self._executor is not None:
+            # Workers open the store themselves: an engine does not cross processes.
+            return self._executor.submit(_work_batch, db.url, first_line, lines, now)
+        done: Future[_BatchWork] = Future()
+        done.set_result(_work_batch(db, first_line, lines, now))
         return done
 
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
-
-
-@dataclass
-class _Batch:
-    lines: list[ParsedLine]
-    known: dict[int, int]  # position -> stored article id
-    todo: list[int]  # positions being prepared, in the order of ``pending``'s result
-    pending: Future[list[Prepared]]
-    bytes_read: int
 
 
 def import_file(
@@ -232,7 +274,11 @@ def import_file(
     workers: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Import a JSON Lines file; ``on_progress(lines, bytes)`` after each committed batch."""
+    """Import a JSON Lines file; ``on_progress(lines, bytes)`` after each committed batch.
+
+    Workers parse and prepare batches while this process reads the file and writes, one
+    transaction per batch, in file order.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
@@ -241,77 +287,56 @@ def import_file(
     started = time.monotonic()
     import_id = _start_import(db, report)
     raw, lines = _open_lines(path)
-    preparer = _Preparer(workers)
-    # Batches in flight: workers prepare the next ones while this process writes.
-    queue: deque[_Batch] = deque()
+    pool = _Workers(workers)
+    now = utcnow()
+    # Batches in flight, oldest first: a few ahead keep every worker busy during a write.
+    queue: deque[tuple[Future[_BatchWork], int]] = deque()
+    line_no = 0
     try:
-        for batch_lines_read in _read_batches(lines, batch_lines, report, path):
-            queue.append(_submit(db, preparer, batch_lines_read, raw.tell()))
-            while len(queue) > workers:
-                _commit(db, queue.popleft(), report, import_id, on_progress)
+        batch: list[bytes] = []
+        damaged: str | None = None
+        try:
+            for line_no, line in enumerate(lines, start=1):
+                batch.append(line)
+                if len(batch) >= batch_lines:
+                    first = line_no - len(batch) + 1
+                    queue.append((pool.submit(db, first, batch, now), raw.tell()))
+                    batch = []
+                    while len(queue) > workers + 1:
+                        _commit(db, *queue.popleft(), report, import_id, on_progress)
+        except (EOFError, OSError, zlib.error) as exc:
+            damaged = f"{path}: file is damaged after line {line_no}: {exc}"
+        if batch:
+            queue.append((pool.submit(db, line_no - len(batch) + 1, batch, now), raw.tell()))
         while queue:
-            _commit(db, queue.popleft(), report, import_id, on_progress)
+            _commit(db, *queue.popleft(), report, import_id, on_progress)
+        if damaged:
+            raise InputError(damaged)
     finally:
-        preparer.close()
+        pool.close()
         raw.close()
         report.seconds = time.monotonic() - started
         _finish_import(db, import_id, report)
     return report
 
 
-def _read_batches(
-    lines: Iterator[str], size: int, report: ImportReport, path: Path
-) -> Iterator[list[ParsedLine]]:
-    now = utcnow()
-    batch: list[ParsedLine] = []
-    line_no = 0
-    try:
-        for line_no, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            report.lines += 1
-            parsed = parse_line(line_no, line, now)
-            if isinstance(parsed, str):
-                report.problem(line_no, parsed)
-                continue
-            batch.append(parsed)
-            if len(batch) >= size:
-                yield batch
-                batch = []
-    except (EOFError, OSError, zlib.error) as exc:
-        if batch:
-            yield batch
-        raise InputError(f"{path}: file is damaged after line {line_no}: {exc}") from None
-    if batch:
-        yield batch
-
-
-def _submit(db: Database, preparer: _Preparer, lines: list[ParsedLine], offset: int) -> _Batch:
-    drafts = [p.draft for p in lines]
-    keys = draft_keys(drafts)
-    with db.read() as conn:
-        stored = stored_ids_by_key(conn, sorted({k for k in keys if k}))
-    known = {i: stored[k] for i, k in enumerate(keys) if k is not None and k in stored}
-    todo = [(i, d) for i, d in enumerate(drafts) if i not in known]
-    return _Batch(lines, known, [i for i, _ in todo], preparer.submit(todo), offset)
-
-
 def _commit(
     db: Database,
-    batch: _Batch,
+    pending: Future[_BatchWork],
+    bytes_read: int,
     report: ImportReport,
     import_id: int,
     on_progress: Callable[[int, int], None] | None,
 ) -> None:
-    prepared: list[Prepared] = [KnownArticle(i, a) for i, a in batch.known.items()]
-    for position, item in zip(batch.todo, batch.pending.result(), strict=True):
-        if isinstance(item, str):
-            report.problem(batch.lines[position].line_no, item)
-        else:
-            prepared.append(item)
-    drafts = [p.draft for p in batch.lines]
+    work = pending.result()
+    report.lines += work.lines
+    for line_no, reason in work.problems:
+        report.problem(line_no, reason)
+    report.dates_fixed += work.dates["fixed"]
+    report.dates_dropped += work.dates["dropped"]
+    report.dates_missing += work.dates["missing"]
     with db.write() as conn:
-        result = store_prepared(conn, drafts, prepared)
+        result = store_prepared(conn, work.prepared)
         report.added += len(result.added_ids)
         report.duplicates += result.duplicates
         report.reposts += result.reposts
@@ -320,15 +345,8 @@ def _commit(
             .where(imports.c.id == import_id)
             .values(lines_read=report.lines, added=report.added, skipped=report.duplicates)
         )
-    for parsed in batch.lines:
-        if parsed.date_outcome == "fixed":
-            report.dates_fixed += 1
-        elif parsed.date_outcome == "dropped":
-            report.dates_dropped += 1
-        elif parsed.date_outcome == "missing":
-            report.dates_missing += 1
     if on_progress is not None:
-        on_progress(len(batch.lines), batch.bytes_read)
+        on_progress(work.lines, bytes_read)
 
 
 def _start_import(db: Database, report: ImportReport) -> int:

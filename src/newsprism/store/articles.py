@@ -259,19 +259,17 @@ def _stored_near_index(
 
 
 def _resolve_outlets(
-    conn: Connection, prepared: Sequence[PreparedArticle], drafts: Sequence[ArticleDraft]
+    conn: Connection, prepared: Sequence[PreparedArticle]
 ) -> dict[str, int | None]:
     outlet_ids: dict[str, int | None] = {}
     for item in prepared:
         if item.domain and item.domain not in outlet_ids:
-            name = drafts[item.position].source_name
+            name = item.row["source_name"]
             outlet_ids[item.domain] = get_or_create_outlet(conn, item.domain, name)
     return outlet_ids
 
 
-def store_prepared(
-    conn: Connection, drafts: Sequence[ArticleDraft], prepared: Sequence[Prepared]
-) -> AddResult:
+def store_prepared(conn: Connection, prepared: Sequence[Prepared]) -> AddResult:
     """Insert prepared drafts inside the caller's write transaction (see the module docstring)."""
     result = AddResult()
     candidates: list[PreparedArticle] = []
@@ -298,7 +296,7 @@ def store_prepared(
     if not fresh:
         return result
 
-    outlet_ids = _resolve_outlets(conn, fresh, drafts)
+    outlet_ids = _resolve_outlets(conn, fresh)
     for item in fresh:
         item.row["outlet_id"] = outlet_ids.get(item.domain)
     by_content = _stored_by_content(conn, sorted({f.content_hash for f in fresh if f.content_hash}))
@@ -445,7 +443,7 @@ def add_articles(db: Database, drafts: Sequence[ArticleDraft], settings: Setting
     with db.read() as conn:
         prepared = prepare_new_articles(conn, drafts)
     with db.write() as conn:
-        return store_prepared(conn, drafts, prepared)
+        return store_prepared(conn, prepared)
 
 
 def stored_urls(conn: Connection, urls: Iterable[str]) -> set[str]:
