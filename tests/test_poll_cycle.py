@@ -362,7 +362,7 @@ def test_tolerated_defects_store_articles_and_are_noted(
     assert "malformed XML, parsed leniently" in str(notes["malformed"].error)
     assert "2 duplicate entries (same GUID or link) dropped" in str(notes["dupes"].error)
     assert "encoding:" in str(notes["charset"].error)
-    assert "1 entry dated in the future (set to fetch time)" in str(notes["dates"].error)
+    assert "dated in the future (set to fetch time)" in str(notes["dates"].error)
     assert "1 entry without a date" in str(notes["dates"].error)
 
 
