@@ -1,7 +1,6 @@
 """Tags: the people, organisations and places a story is about, each a link to search.
 
-Names are capitalized runs found in headlines and ledes (``newsprism.cluster.text.entities``,
-no model download); a name counts once per article and becomes a tag when several independent
+Names are capitalized runs found in headlines and ledes (``names.py``, no model download); a name counts once per article and becomes a tag when several independent
 reports use it. Its kind comes from a place list, organisation words and the phrase's shape.
 """
 
@@ -19,7 +18,7 @@ from newsprism.analyze.gazetteer import (
     PLACE_WORDS,
     PLACES,
 )
-from newsprism.cluster.text import entities
+from newsprism.analyze.names import names
 from newsprism.store.story_pages import StoryArticle
 
 MAX_TAGS = 10
@@ -63,8 +62,8 @@ def clean_name(surface: str) -> str | None:
 
 def _article_names(article: StoryArticle) -> set[str]:
     title = "" if _is_title_case(article.title) else article.title
-    found = entities(f"{title}\n{article.lede[:TAG_CHARS]}", article.language)
-    return {name for surface in found.values() if (name := clean_name(surface))}
+    found = names(f"{title}\n{article.lede[:TAG_CHARS]}", article.language)
+    return {name for surface in found if (name := clean_name(surface))}
 
 
 def _full_name(name: str, owners: dict[str, set[str]]) -> str:
@@ -79,14 +78,14 @@ def story_tags(articles: Sequence[StoryArticle], limit: int = MAX_TAGS) -> list[
     independent = [a for a in articles if a.repost_of is None]
     per_article = [_article_names(a) for a in independent]
     owners: dict[str, set[str]] = {}
-    for names in per_article:
-        for name in names:
+    for found in per_article:
+        for name in found:
             if " " in name:
                 for word in name.split():
                     owners.setdefault(word, set()).add(name)
     mentions: Counter[str] = Counter()
-    for names in per_article:
-        mentions.update({_full_name(n, owners) for n in names})
+    for found in per_article:
+        mentions.update({_full_name(n, owners) for n in found})
     # Several reports must agree that a name matters; a one-article story has only one.
     needed = 2 if len(independent) >= 2 else 1
     ranked = sorted(

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-from newsprism.cluster.text import stopwords_for
+from newsprism.analyze.stopwords import stopwords_for
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 # Framing reads what a reader meets first; beyond the lede, word choice says less about angle.

@@ -1,0 +1,60 @@
+"""Names in running text: runs of capitalized words ("Bernie Sanders", "NATO", "Labour Party").
+
+A capital at the start of a sentence says nothing, so a sentence-opening run counts only when it
+is an acronym, several words long, or the same word appears capitalized mid-sentence elsewhere.
+Works for Latin-script languages; German capitalizes every noun, so its names are noisier.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsprism.analyze.stopwords import stopwords_for
+
+# Words (with inner apostrophes and hyphens) and the punctuation that ends a sentence.
+_TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[.!?…:;\n]")
+# Lower-case words allowed inside a name: "Bank of America", "Charles de Gaulle".
+_CONNECTORS = frozenset({"of", "de", "la", "del", "van", "von", "der", "bin", "al"})
+
+
+def names(text: str, language: str | None = None) -> set[str]:
+    """The capitalized runs of ``text`` (possessive 's removed)."""
+    stop = stopwords_for(language)
+    found: set[str] = set()
+    openers: set[str] = set()
+    run: list[str] = []
+    run_at_start = False
+    at_start = True
+
+    def close() -> None:
+        while run and run[-1].lower() in _CONNECTORS:
+            run.pop()
+        if run:
+            phrase = " ".join(run)
+            (openers if run_at_start else found).add(phrase)
+        run.clear()
+
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        if not word[0].isalnum():
+            close()
+            at_start = True
+            continue
+        if word.endswith(("'s", "’s")):
+            word = word[:-2]
+        capital = word[0].isupper() and len(word) > 1 and word.lower() not in stop
+        if capital:
+            if not run:
+                run_at_start = at_start
+            run.append(word)
+        elif run and word in _CONNECTORS:
+            run.append(word)
+        else:
+            close()
+        at_start = False
+    close()
+    mid_sentence_words = {w for phrase in found for w in phrase.split()}
+    for phrase in openers:
+        if phrase.isupper() or " " in phrase or phrase in mid_sentence_words:
+            found.add(phrase)
+    return found
