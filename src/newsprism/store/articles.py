@@ -3,13 +3,15 @@
 ``add_articles`` is the one way articles enter the store, from feeds and from imports alike:
 
 1. each draft is prepared outside the write lock (canonical URL and key, language, sanitized
-   summary, content hash and SimHash), so the single writer holds the lock only for SQL;
+   summary, content hash and MinHash band keys), so the single writer holds the lock only for
+   SQL; drafts whose key is already stored skip this work;
 2. inside one transaction: drafts whose key is stored (or seen earlier in the batch) are
-   duplicates; a text identical to one the same outlet already has is a duplicate too (one
+   duplicates; the same title and text as an article of the same outlet is a duplicate too (one
    article under two URLs); identical or near-identical text from another outlet is a repost
-   (wire copy) and points ``repost_of`` at the first article of its family;
-3. rows and their SimHash band keys are inserted; a concurrent writer that stored the same key
-   first (PostgreSQL with several workers) turns the row into a duplicate, not an error.
+   (wire copy) and points ``repost_of`` at the first article of its family. Similar text
+   within one outlet is left alone: there it is the outlet's boilerplate, not a copy;
+3. rows and their band keys are inserted; a concurrent writer that stored the same key first
+   (PostgreSQL with several workers) turns the row into a duplicate, not an error.
 """
 
 from __future__ import annotations

@@ -131,7 +131,7 @@ articles = Table(
     Column("extraction_status", String(16), nullable=False),
     Column("extraction_note", Text),
     Column("content_hash", String(40), index=True),  # exact duplicates of the text
-    Column("simhash", BigInteger),  # near duplicates (64-bit, signed)
+    Column("simhash", BigInteger),  # unused: near duplicates are found through article_bands
     Column("repost_of", Integer, ForeignKey("articles.id", ondelete="SET NULL"), index=True),
     Column("story_id", Integer, ForeignKey("stories.id", ondelete="SET NULL"), index=True),
     Column("cluster_score", Float),
@@ -141,7 +141,7 @@ articles = Table(
 )
 Index("ix_articles_unclustered", articles.c.clustered_at, articles.c.id)
 
-# Near-duplicate lookup: one row per SimHash band of each article (newsprism.ingest.dedup), so
+# Near-duplicate lookup: one row per MinHash LSH band of each article (newsprism.ingest.dedup), so
 # candidates are found through an index instead of scanning every fingerprint.
 article_bands = Table(
     "article_bands",
