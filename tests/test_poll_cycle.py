@@ -462,3 +462,21 @@ def test_permanently_moved_feed_gets_its_new_url(
     assert moved_state["last_error"] == f"feed moved permanently to {new_url}; its URL was updated"
     assert entry.error == moved_state["last_error"]
     assert temp_state["url"] == server.url("/temp.xml")
+
+
+def test_feeds_are_interleaved_by_host() -> None:
+    from newsprism.ingest.poll import interleave_by_host
+    from newsprism.store.feeds import FeedRow
+
+    def row(i: int, url: str) -> FeedRow:
+        return FeedRow(i, url, None, None, None, None, None, None, 1800, 0)
+
+    feeds = [
+        row(1, "https://a.example.com/1"),
+        row(2, "https://a.example.com/2"),
+        row(3, "https://a.example.com/3"),
+        row(4, "https://b.example.com/1"),
+        row(5, "https://c.example.com/1"),
+        row(6, "https://b.example.com/2"),
+    ]
+    assert [f.id for f in interleave_by_host(feeds)] == [1, 4, 5, 2, 6, 3]

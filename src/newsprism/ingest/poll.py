@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from newsprism.config import Settings
+from newsprism.domains import hostname
 from newsprism.ingest.extract import Extracted
 from newsprism.ingest.feeds import FeedEntry, FeedError, ParsedFeed, html_to_text, parse_feed
 from newsprism.ingest.http import Fetcher, FetchResult
@@ -182,7 +183,9 @@ def poll_cycle(
     )
     try:
         with ThreadPoolExecutor(max_workers=min(POLL_THREADS, len(feeds))) as pool:
-            futures = [pool.submit(_poll_feed_safely, cycle, feed) for feed in feeds]
+            futures = [
+                pool.submit(_poll_feed_safely, cycle, feed) for feed in interleave_by_host(feeds)
+            ]
             for future in as_completed(futures):
                 outcome = future.result()
                 if outcome is not None:
@@ -196,6 +199,22 @@ def poll_cycle(
     with db.write() as conn:
         prune_fetch_log(conn, utcnow() - timedelta(days=FETCH_LOG_DAYS))
     return report
+
+
+def interleave_by_host(feeds: list[FeedRow]) -> list[FeedRow]:
+    """Feeds reordered round-robin over their hosts, keeping each host's order.
+
+    Twenty feeds of one broadcaster queue behind its politeness limit; polled in a row they
+    would hold every thread waiting while other hosts sit idle.
+    """
+    by_host: dict[str, list[FeedRow]] = {}
+    for feed in feeds:
+        by_host.setdefault(hostname(feed.url), []).append(feed)
+    queues = list(by_host.values())
+    ordered: list[FeedRow] = []
+    for round_ in range(max((len(q) for q in queues), default=0)):
+        ordered.extend(q[round_] for q in queues if round_ < len(q))
+    return ordered
 
 
 def _poll_feed_safely(cycle: _Cycle, feed: FeedRow) -> FeedOutcome | None:
