@@ -68,6 +68,7 @@ def test_poll_once_with_nothing_due(run_cli) -> None:  # type: ignore[no-untyped
     result = run_cli("poll", "--once")
     assert result.exit_code == 0
     assert result.stdout.startswith("0 feeds polled")
+    assert "no enabled feeds: add one with `newsprism sources add URL`" in result.stderr
 
 
 def test_poll_once_clusters_new_articles(

@@ -75,6 +75,11 @@ def _stop_handler(stop: threading.Event) -> Callable[[int, FrameType | None], No
     return handle
 
 
+def _no_feeds(db: Database) -> bool:
+    with db.read() as conn:
+        return next_poll_time(conn) is None
+
+
 def _sleep_seconds(db: Database) -> float:
     with db.read() as conn:
         upcoming = next_poll_time(conn)
@@ -100,6 +105,12 @@ def _cycle(
             db, settings, on_progress=advance, stop=stop, fetcher=fetcher, extractor=extractor
         )
     click.echo(report.summary())
+    if report.feeds == 0 and _no_feeds(db):
+        err_console.print(
+            "  no enabled feeds: add one with `newsprism sources add URL`, or start "
+            "`newsprism run` once to load the bundled outlet registry",
+            markup=False,
+        )
     for line in report.errors[:SHOW_FAILURES]:
         err_console.print(f"  failed: {line}", markup=False)
     if len(report.errors) > SHOW_FAILURES:
