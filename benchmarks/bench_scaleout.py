@@ -183,7 +183,7 @@ def run_workers(
                 )  # fmt: skip
             procs.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "newsprism", "scheduler", "--interval", "1"],
+                    [sys.executable, "-m", "newsprism", "scheduler", "--interval", "1", "--no-registry"],
                     env=env, start_new_session=True,
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 )
@@ -224,8 +224,8 @@ def stage_costs(
 ) -> dict[str, Any]:
     """Milliseconds per unit of each stage, one stage at a time, in this process."""
     import httpx
-    from newsprism.analyze.refresh import refresh_dirty_stories
 
+    from newsprism.analyze.refresh import refresh_dirty_stories
     from newsprism.ingest.extract import extract_page
     from newsprism.ingest.feeds import parse_feed
     from newsprism.models import ArticleDraft

@@ -113,11 +113,25 @@ def worker(
     help="Seconds between looks for due feeds.",
 )
 @click.option("--once", is_flag=True, help="Enqueue what is due now, then exit.")
+@click.option(
+    "--no-registry",
+    is_flag=True,
+    help="Do not load the bundled outlet registry (poll only the sources added by hand).",
+)
 @db_option
-def scheduler(interval: float, once: bool) -> None:
-    """Enqueue due feeds and pipeline sweeps; safe to run on several machines at once."""
+def scheduler(interval: float, once: bool, no_registry: bool) -> None:
+    """Enqueue due feeds and pipeline sweeps; safe to run on several machines at once.
+
+    On start it loads the bundled outlet registry into the store, as `newsprism run` does.
+    """
     _require_celery()
     from newsprism.pipeline.scheduler import run_scheduler
 
     ctx = app_context()
+    if not no_registry:
+        from newsprism.registry.load import ensure_registry_loaded
+
+        added = ensure_registry_loaded(ctx.db, ctx.settings)
+        if added:
+            click.echo(f"loaded the bundled registry: {added} outlets", err=True)
     run_scheduler(ctx.db, ctx.settings, interval_s=interval, once=once)
