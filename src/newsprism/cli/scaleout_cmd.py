@@ -75,9 +75,10 @@ def migrate_db(source: str, target: str, force: bool, batch_size: int, as_json: 
 )
 @click.option(
     "--pool",
-    # Threads by default: tasks mostly wait on the network, and CPU-heavy extraction runs in
-    # the extractor's own process pool, which a prefork pool's daemonic children cannot start.
-    type=click.Choice(["threads", "solo", "prefork"]),
+    # Threads: tasks mostly wait on the network, and CPU-heavy extraction runs in the
+    # extractor's own process pool, which a prefork pool's daemonic children cannot start.
+    # Scale CPU by running more worker processes.
+    type=click.Choice(["threads", "solo"]),
     default="threads",
     show_default=True,
 )
