@@ -216,3 +216,13 @@ def test_the_body_decides_the_format_not_the_content_type() -> None:
         fetched_at=FETCHED,
     )
     assert json_feed.kind == "json11"
+
+
+def test_json_feed_in_a_legacy_encoding_is_read_and_noted() -> None:
+    body = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "Café", "items": ['
+        '{"id": "1", "url": "https://cafe.example.fr/a", "title": "Crème brûlée"}]}'
+    ).encode("cp1252")
+    feed = parse_feed(body, url=BASE, fetched_at=FETCHED)
+    assert feed.entries[0].title == "Crème brûlée"
+    assert feed.notes[0] == "encoding: JSON Feed is not UTF-8; read as windows-1252"

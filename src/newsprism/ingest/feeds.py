@@ -232,10 +232,15 @@ def _looks_like_json(body: bytes, content_type: str) -> bool:
 
 
 def _parse_json_feed(body: bytes, url: str, fetched_at: datetime) -> ParsedFeed:
+    notes: list[str] = []
     try:
-        doc = json.loads(body.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise FeedError(f"not a feed: JSON that is not UTF-8 ({exc.reason})") from None
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # JSON must be UTF-8; a legacy-encoded feed still reads best as Windows-1252.
+        text = body.decode("cp1252", errors="replace")
+        notes.append("encoding: JSON Feed is not UTF-8; read as windows-1252")
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FeedError(f"not a feed: invalid JSON ({exc})") from None
     if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(_JSONFEED_VERSION):
@@ -243,7 +248,6 @@ def _parse_json_feed(body: bytes, url: str, fetched_at: datetime) -> ParsedFeed:
     items = doc.get("items")
     if not isinstance(items, list):
         raise FeedError("not a feed: JSON Feed without an 'items' list")
-    notes: list[str] = []
     entries = _collect((_json_entry(item, url, fetched_at) for item in items[:MAX_ENTRIES]), notes)
     if len(items) > MAX_ENTRIES:
         notes.append(f"{len(items) - MAX_ENTRIES} entries beyond the first {MAX_ENTRIES} ignored")
