@@ -112,3 +112,18 @@ def test_only_the_scheduler_holding_the_lock_enqueues(db: Database, test_broker:
     again = tick(db, test_broker, sweep=False)
     assert again.leader is True and again.feeds_enqueued == 0
     assert len(queued("newsprism")) == 2
+
+
+@pytest.mark.celery
+def test_scheduler_command_once_enqueues_the_due_feeds(
+    db: Database, test_broker: Settings, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    ids = _add_feeds(db)
+    monkeypatch.setenv("NEWSPRISM_BROKER_URL", test_broker.broker_url)
+    monkeypatch.setenv("NEWSPRISM_BROKER_KEY_PREFIX", test_broker.broker_key_prefix)
+    result = run_cli("scheduler", "--once", "--no-registry")
+    assert result.exit_code == 0, result.stderr
+    assert queued("newsprism") == [
+        ("newsprism.poll_feed", [ids["overdue"]]),
+        ("newsprism.poll_feed", [ids["due"]]),
+    ]
