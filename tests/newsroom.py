@@ -19,18 +19,31 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-EVENTS = [
-    ("bridge collapse", "collapsed", "engineers", "inspection records"),
-    ("port strike", "walked out", "dock workers", "wage talks"),
-    ("chemical spill", "leaked", "river authorities", "water samples"),
-    ("museum theft", "was stolen", "detectives", "security footage"),
-    ("stadium vote", "was approved", "council members", "construction bids"),
-    ("wildfire", "spread", "firefighters", "evacuation orders"),
-    ("rail derailment", "derailed", "investigators", "track sensors"),
-    ("bank merger", "was announced", "regulators", "share prices"),
-    ("hospital outage", "went dark", "nurses", "backup generators"),
-    ("vaccine trial", "was halted", "scientists", "trial data"),
-]
+# Every event happens to its own kind of place; the incidents, responders and evidence repeat
+# across events (as "fire" or "police" do in real news), the places and names never do.
+SITES = [
+    "bridge", "dam", "airport", "refinery", "library", "stadium", "ferry", "tunnel",
+    "reservoir", "brewery", "cathedral", "factory", "warehouse", "pipeline", "lighthouse",
+    "observatory", "harbour", "vineyard", "orchard", "mine", "quarry", "power plant", "school",
+    "hospital", "prison", "zoo", "aquarium", "theatre", "market", "shopping centre", "railway",
+    "tramline", "motorway", "canal", "levee", "seawall", "shipyard", "mill", "bakery", "dairy",
+    "laboratory", "archive", "courthouse", "embassy", "barracks", "monastery", "castle",
+    "palace", "museum", "gallery", "casino", "hotel", "campsite", "ski resort", "marina",
+    "racetrack", "farm", "greenhouse", "data centre", "telescope",
+]  # fmt: skip
+INCIDENTS = [
+    ("collapse", "collapsed"), ("fire", "burned"), ("flood", "flooded"), ("strike", "shut down"),
+    ("explosion", "exploded"), ("break-in", "was raided"), ("outage", "went dark"),
+]  # fmt: skip
+RESPONDERS = [
+    "engineers", "firefighters", "detectives", "inspectors", "volunteers", "paramedics",
+    "auditors", "divers", "surveyors", "union officials", "insurers",
+]  # fmt: skip
+EVIDENCE = [
+    "inspection records", "security footage", "water samples", "maintenance logs", "emails",
+    "sensor data", "witness statements", "invoices", "satellite images", "radio recordings",
+    "safety permits", "blueprints", "payroll files",
+]  # fmt: skip
 ORGS = ["Authority", "Union", "Institute", "Commission", "Foundation", "Agency", "Council"]
 _ONSETS = [
     "b",
@@ -72,18 +85,6 @@ def _names(rng: random.Random, taken: set[str], count: int) -> list[str]:
     return names
 
 
-@dataclass(frozen=True)
-class Facts:
-    """What one event is about: every article of the story reuses these, in its own words."""
-
-    place: str
-    person: str
-    other: str
-    org: str
-    figure: int
-    event: tuple[str, str, str, str]
-
-
 @dataclass
 class Article:
     slug: str
@@ -106,15 +107,39 @@ class Newsroom:
         return f"/outlet{article.outlet}/{article.slug}.html"
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What one event is about: every article of the story reuses these, in its own words."""
+
+    place: str
+    person: str
+    other: str
+    org: str
+    company: str
+    street: str
+    spokesperson: str
+    figure: int
+    event: tuple[str, str, str, str]
+
+
 def _facts(rng: random.Random, story: int, taken: set[str]) -> Facts:
-    place, first, last, first2, last2, org = _names(rng, taken, 6)
+    place, first, last, first2, last2, org, company, street, spoke1, spoke2 = _names(rng, taken, 10)
+    incident, verb = INCIDENTS[story % len(INCIDENTS)]
     return Facts(
         place=place,
         person=f"{first} {last}",
         other=f"{first2} {last2}",
         org=f"{org} {ORGS[story % len(ORGS)]}",
+        company=f"{company} Holdings",
+        street=f"{street} Street",
+        spokesperson=f"{spoke1} {spoke2}",
         figure=100 + story * 37,
-        event=EVENTS[story % len(EVENTS)],
+        event=(
+            f"{SITES[story % len(SITES)]} {incident}",
+            verb,
+            RESPONDERS[story % len(RESPONDERS)],
+            EVIDENCE[story % len(EVIDENCE)],
+        ),
     )
 
 
@@ -123,25 +148,29 @@ def _story_text(rng: random.Random, f: Facts) -> tuple[str, list[str]]:
     titles = [
         f"{f.place} {event}: {f.person} says {f.figure} affected",
         f"{f.person} responds as {f.place} {event} leaves {f.figure} affected",
-        f"{f.org} opens inquiry into {f.place} {event}",
+        f"{f.org} opens inquiry into {f.place} {event} at {f.company}",
         f"What we know about the {f.place} {event} and {f.person}",
         f"{f.place} {event}: {f.other} of the {f.org} demands answers",
         f"{f.figure} affected after {f.place} {event}, {f.org} says",
     ]
     sentences = [
-        f"A {event} in {f.place} {verb} on Tuesday, and {f.figure} people were affected, "
+        f"A {event} in {f.place} {verb}, and {f.figure} people were affected, "
         f"according to the {f.org}.",
         f"{f.person}, who leads the response in {f.place}, said {actors} were examining "
-        f"{evidence} through the night.",
+        f"{evidence} from {f.company}.",
         f"{f.other} of the {f.org} called for an independent review of the {f.place} {event}.",
-        f"Local {actors} told reporters that the {event} in {f.place} had been feared for months.",
+        f"{f.company}, which runs the site on {f.street}, said it was cooperating fully.",
         f"The {f.org} said the figure of {f.figure} could still change as {evidence} are checked.",
-        f"Residents of {f.place} gathered outside the offices of the {f.org} on Wednesday.",
-        f"{f.person} promised to publish the {evidence} once {actors} had finished their work.",
-        f"Critics including {f.other} said the {f.org} had ignored warnings from {f.place}.",
+        f"Residents of {f.street} in {f.place} gathered outside the offices of {f.company}.",
+        f"{f.person} promised to publish the {evidence} once {actors} had finished in {f.place}.",
+        f"Critics including {f.other} said {f.company} had ignored warnings about {f.street}.",
+        f"{f.spokesperson}, speaking for {f.company}, declined to say who approved the work.",
+        f"Traffic around {f.street} and the centre of {f.place} was diverted by {actors}.",
+        f"{f.spokesperson} said {f.company} would compensate the {f.figure} households.",
+        f"The {f.org} has asked {f.person} and {f.spokesperson} to testify about the {event}.",
     ]
     rng.shuffle(sentences)
-    chosen = sentences[: rng.randint(5, 8)]
+    chosen = sentences[: rng.randint(7, 10)]
     paragraphs = [" ".join(chosen[i : i + 2]) for i in range(0, len(chosen), 2)]
     return rng.choice(titles), paragraphs
 
