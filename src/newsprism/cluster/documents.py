@@ -1,0 +1,131 @@
+"""Articles and stories as the clusterer holds them in memory (vectors, entities, counters)."""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from newsprism.cluster.text import analyze
+from newsprism.cluster.vectors import Centroid, IdfTable, Vector, normalize, tfidf
+
+# Terms an article is looked up by in the inverted index: its highest-weighted ones. Thirty
+# covers the event's names and topic words; more only adds posting lists of common words.
+QUERY_TERMS = 30
+# Members kept per story for the nearest-member features; a story's last dozens of articles
+# represent it well, and the cap keeps the cost per comparison flat for huge stories.
+MEMBERS_KEPT = 32
+# Terms kept per body vector. A lede names its event in far fewer words; the cap keeps the dot
+# products of long articles (and the centroids of big stories) cheap.
+BODY_TERMS = 60
+
+
+@dataclass(slots=True)
+class ArticleDoc:
+    """One article, vectorized once on arrival."""
+
+    article_id: int
+    time: datetime
+    language: str | None
+    outlet_id: int | None
+    title: Vector
+    lede: Vector
+    body: Vector
+    entities: dict[str, float]  # normalized key -> IDF weight
+    surfaces: dict[str, str]  # normalized key -> surface form, for explanations
+    numbers: frozenset[str]
+    query_terms: tuple[str, ...]
+
+
+def vectorize(
+    article_id: int,
+    title: str,
+    text: str,
+    *,
+    time: datetime,
+    language: str | None,
+    outlet_id: int | None,
+    idf: IdfTable,
+) -> ArticleDoc:
+    analyzed = analyze(title, text, language)
+    body = tfidf(analyzed.body_terms, idf)
+    if len(body) > BODY_TERMS:
+        body = normalize(dict(heapq.nlargest(BODY_TERMS, body.items(), key=_weight_then_term)))
+    top = heapq.nlargest(QUERY_TERMS, body.items(), key=_weight_then_term)
+    entity_weights = {key: _entity_idf(key, idf) for key in analyzed.entities}
+    return ArticleDoc(
+        article_id=article_id,
+        time=time,
+        language=language,
+        outlet_id=outlet_id,
+        title=tfidf(analyzed.title_terms, idf),
+        lede=tfidf(analyzed.lede_terms, idf),
+        body=body,
+        entities=entity_weights,
+        surfaces=analyzed.entities,
+        numbers=analyzed.numbers,
+        query_terms=tuple(sorted(t for t, _ in top)),
+    )
+
+
+def _weight_then_term(item: tuple[str, float]) -> tuple[float, str]:
+    return (item[1], item[0])
+
+
+def _entity_idf(key: str, idf: IdfTable) -> float:
+    # A phrase is as specific as its rarest word ("South Carolina" ~ "carolina").
+    return max(idf.idf(word) for word in key.split(" "))
+
+
+@dataclass(slots=True)
+class StoryState:
+    """A story's running summary: centroids, entity and number counts, recent members."""
+
+    story_id: int
+    language: str | None
+    first_time: datetime
+    last_time: datetime
+    size: int = 0
+    title: Centroid = field(default_factory=Centroid)
+    lede: Centroid = field(default_factory=Centroid)
+    body: Centroid = field(default_factory=Centroid)
+    entities: Counter[str] = field(default_factory=Counter)
+    entity_weights: dict[str, float] = field(default_factory=dict)
+    surfaces: dict[str, str] = field(default_factory=dict)
+    numbers: Counter[str] = field(default_factory=Counter)
+    outlets: Counter[int] = field(default_factory=Counter)
+    members: deque[ArticleDoc] = field(default_factory=lambda: deque(maxlen=MEMBERS_KEPT))
+
+    def add(self, doc: ArticleDoc) -> None:
+        self.size += 1
+        self.title.add(doc.title)
+        self.lede.add(doc.lede)
+        self.body.add(doc.body)
+        self.entities.update(doc.entities.keys())
+        self.entity_weights.update(doc.entities)
+        for key, surface in doc.surfaces.items():
+            self.surfaces.setdefault(key, surface)
+        self.numbers.update(doc.numbers)
+        if doc.outlet_id is not None:
+            self.outlets[doc.outlet_id] += 1
+        self.members.append(doc)
+        self.first_time = min(self.first_time, doc.time)
+        self.last_time = max(self.last_time, doc.time)
+
+    def absorb(self, other: StoryState) -> None:
+        """Take in a story merged into this one."""
+        self.size += other.size
+        self.title.absorb(other.title)
+        self.lede.absorb(other.lede)
+        self.body.absorb(other.body)
+        self.entities.update(other.entities)
+        self.entity_weights.update(other.entity_weights)
+        for key, surface in other.surfaces.items():
+            self.surfaces.setdefault(key, surface)
+        self.numbers.update(other.numbers)
+        self.outlets.update(other.outlets)
+        merged = sorted([*self.members, *other.members], key=lambda d: (d.time, d.article_id))
+        self.members = deque(merged, maxlen=MEMBERS_KEPT)
+        self.first_time = min(self.first_time, other.first_time)
+        self.last_time = max(self.last_time, other.last_time)

@@ -1,0 +1,96 @@
+"""The learned article-to-story scorer: a logistic regression shipped as JSON weights.
+
+Fitted by ``scripts/train_cluster_model.py`` on the NeuS train split only. JSON keeps the package
+free of pickles (nothing executable is loaded) and the weights readable in review.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from newsprism.cluster.features import FEATURES
+from newsprism.errors import NewsprismError
+
+
+@dataclass(frozen=True)
+class ClusterModel:
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    # Join the best candidate when its probability reaches this; tuned on the training split
+    # by streaming it and maximizing B³-F1 (see the training script).
+    join_threshold: float
+    # Merge two stories when the model, comparing one story with the other, reaches this.
+    merge_threshold: float
+    # Beyond a day apart, each further day lowers the log-odds by this much. Not learned: the
+    # training data carries no dates; news coverage of one event mostly arrives within 48 h.
+    time_decay_per_day: float = 0.35
+    trained_on: str = ""
+
+    def logit(self, row: list[float]) -> float:
+        z = self.intercept
+        for x, m, s, w in zip(row, self.mean, self.scale, self.coef, strict=True):
+            z += w * (x - m) / s
+        return z
+
+    def probability(self, row: list[float], gap_days: float = 0.0) -> float:
+        z = self.logit(row) - self.time_decay_per_day * max(0.0, gap_days - 1.0)
+        if z >= 0:
+            return 1.0 / (1.0 + math.exp(-z))
+        e = math.exp(z)
+        return e / (1.0 + e)
+
+    def contributions(self, row: list[float]) -> dict[str, float]:
+        """Each feature's share of the log-odds, relative to an average candidate."""
+        return {
+            name: w * (x - m) / s
+            for name, x, m, s, w in zip(
+                self.features, row, self.mean, self.scale, self.coef, strict=True
+            )
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+            "join_threshold": self.join_threshold,
+            "merge_threshold": self.merge_threshold,
+            "time_decay_per_day": self.time_decay_per_day,
+            "trained_on": self.trained_on,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ClusterModel:
+        features = tuple(data["features"])
+        if features != FEATURES:
+            raise NewsprismError(
+                "cluster model weights do not match this version's features "
+                f"({len(features)} vs {len(FEATURES)}); refit with scripts/train_cluster_model.py"
+            )
+        return cls(
+            features=features,
+            mean=tuple(float(v) for v in data["mean"]),
+            scale=tuple(float(v) for v in data["scale"]),
+            coef=tuple(float(v) for v in data["coef"]),
+            intercept=float(data["intercept"]),
+            join_threshold=float(data["join_threshold"]),
+            merge_threshold=float(data["merge_threshold"]),
+            time_decay_per_day=float(data.get("time_decay_per_day", 0.35)),
+            trained_on=str(data.get("trained_on", "")),
+        )
+
+
+@lru_cache(maxsize=1)
+def default_model() -> ClusterModel:
+    raw = resources.files("newsprism.cluster").joinpath("data/model.json").read_text("utf-8")
+    return ClusterModel.from_json(json.loads(raw))

@@ -1,0 +1,195 @@
+"""Story assignment against the store: the pipeline's entry points for clustering.
+
+``assign_pending`` streams every unclustered article, oldest first, through the in-memory
+``Clusterer`` and records each decision; ``merge_stories`` runs the merge pass. The in-memory
+index of active stories is built from the store on first use and kept between calls; a
+generation counter in the store tells when another process changed stories, and the index is
+rebuilt then. Callers serialize these calls per store (embedded mode has one pipeline thread;
+scale-out workers hold the stories lock), as DESIGN.md prescribes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Connection
+
+from newsprism.cluster import explain
+from newsprism.cluster.documents import ArticleDoc, vectorize
+from newsprism.cluster.engine import Clusterer
+from newsprism.cluster.model import ClusterModel, default_model
+from newsprism.cluster.vectors import IdfTable, default_idf
+from newsprism.config import Settings
+from newsprism.store.database import Database
+from newsprism.store.stories import (
+    Assignment,
+    PendingArticle,
+    active_story_articles,
+    bump_generation,
+    create_story,
+    generation,
+    latest_clustered_time,
+    merge_story,
+    refresh_story_stats,
+    story_of_articles,
+    unclustered_articles,
+    write_assignments,
+)
+
+# Articles per write transaction: large enough to amortize the commit, small enough that the
+# single SQLite writer is never held for more than about a second.
+BATCH = 1000
+
+
+@dataclass
+class AssignReport:
+    articles: int = 0
+    stories_created: int = 0
+    joined: int = 0
+    reposts: int = 0
+
+
+@dataclass
+class _Index:
+    generation: int
+    clusterer: Clusterer
+    idf: IdfTable
+
+
+_INDEXES: dict[tuple[str, float], _Index] = {}
+
+
+def _key(db: Database, settings: Settings) -> tuple[str, float]:
+    return (db.url, settings.cluster_window_days)
+
+
+def _document(article: PendingArticle, idf: IdfTable) -> ArticleDoc:
+    return vectorize(
+        article.id,
+        article.title,
+        article.text,
+        time=article.event_time,
+        language=article.language,
+        outlet_id=article.outlet_id,
+        idf=idf,
+    )
+
+
+def _index(db: Database, settings: Settings, model: ClusterModel) -> _Index:
+    """The live index for this store, rebuilt from the store when it is missing or stale."""
+    key = _key(db, settings)
+    with db.read() as conn:
+        current = generation(conn)
+        cached = _INDEXES.get(key)
+        if cached is not None and cached.generation == current:
+            return cached
+        window = timedelta(days=settings.cluster_window_days)
+        idf = default_idf()
+        clusterer = Clusterer(model, window)
+        latest = latest_clustered_time(conn)
+        if latest is not None:
+            members: dict[int, list[ArticleDoc]] = {}
+            for article in active_story_articles(conn, latest - window):
+                assert article.story_id is not None
+                members.setdefault(article.story_id, []).append(_document(article, idf))
+            clusterer.load(sorted(members.items()))
+    index = _Index(current, clusterer, idf)
+    _INDEXES[key] = index
+    return index
+
+
+def forget_index(db: Database) -> None:
+    """Drop this store's in-memory index (it is rebuilt on next use)."""
+    for key in [k for k in _INDEXES if k[0] == db.url]:
+        del _INDEXES[key]
+
+
+def assign_pending(
+    db: Database, settings: Settings, on_progress: Callable[[int], None] | None = None
+) -> AssignReport:
+    """Give every article with ``clustered_at IS NULL`` a story, in (date, id) order."""
+    model = default_model()
+    report = AssignReport()
+    while True:
+        index = _index(db, settings, model)
+        with db.read() as conn:
+            batch = unclustered_articles(conn, BATCH)
+        if not batch:
+            return report
+        docs = {a.id: _document(a, index.idf) for a in batch if a.repost_of is None}
+        try:
+            with db.write() as conn:
+                originals = story_of_articles(
+                    conn, [a.repost_of for a in batch if a.repost_of is not None]
+                )
+                assignments = _assign_batch(conn, batch, docs, originals, index, report)
+                write_assignments(conn, assignments)
+                refresh_story_stats(conn, {a.story_id for a in assignments})
+                index.generation = bump_generation(conn)
+        except BaseException:
+            # The in-memory index already holds this batch's decisions; the store does not.
+            forget_index(db)
+            raise
+        report.articles += len(batch)
+        if on_progress is not None:
+            on_progress(len(batch))
+
+
+def _assign_batch(
+    conn: Connection,
+    batch: list[PendingArticle],
+    docs: dict[int, ArticleDoc],
+    originals: dict[int, int],
+    index: _Index,
+    report: AssignReport,
+) -> list[Assignment]:
+    clusterer = index.clusterer
+    placed: dict[int, int] = {}  # article id -> story id, for reposts of this batch's articles
+    out: list[Assignment] = []
+    for article in batch:
+        original = article.repost_of
+        if original is not None:
+            story_id = placed.get(original, originals.get(original))
+            if story_id is not None:
+                placed[article.id] = story_id
+                out.append(Assignment(article.id, story_id, 1.0, explain.repost(original)))
+                report.reposts += 1
+                continue
+            # The original has no story (it failed or was deleted): cluster the copy itself.
+            docs[article.id] = _document(article, index.idf)
+        doc = docs[article.id]
+        decision = clusterer.decide(doc)
+        if decision.joins and decision.best is not None:
+            story_id = decision.best.story.story_id
+            explanation = explain.joined(doc, decision, clusterer.model)
+            score = decision.best.probability
+            clusterer.join(story_id, doc)
+            report.joined += 1
+        else:
+            story_id = create_story(conn, article.language, article.event_time)
+            explanation = explain.new_story(decision)
+            score = 1.0 - decision.best.probability if decision.best is not None else 1.0
+            clusterer.start_story(story_id, doc)
+            report.stories_created += 1
+        placed[article.id] = story_id
+        out.append(Assignment(article.id, story_id, round(score, 4), explanation))
+    return out
+
+
+def merge_stories(db: Database, settings: Settings) -> int:
+    """Merge active stories that turned out to be one event; returns how many were merged away."""
+    index = _index(db, settings, default_model())
+    try:
+        merges = index.clusterer.merge_pass()
+        if not merges:
+            return 0
+        with db.write() as conn:
+            for survivor, merged, _probability in merges:
+                merge_story(conn, survivor, merged)
+            index.generation = bump_generation(conn)
+    except BaseException:
+        forget_index(db)
+        raise
+    return len(merges)

@@ -1,0 +1,278 @@
+"""Story rows and assignment writes: what the clusterer reads and records.
+
+Counts and dates of a story are recomputed from its articles after each batch (one grouped
+query) rather than incremented, so a crash halfway or a concurrent writer can never leave them
+wrong for good.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from newsprism.store.schema import articles, meta, stories
+from newsprism.timeutil import as_utc, utcnow
+
+# A chain of merges longer than this is a bug elsewhere; stop instead of looping.
+MAX_MERGE_HOPS = 32
+# Bound parameters per IN (...) list: far below SQLite's and PostgreSQL's limits.
+_CHUNK = 500
+# Bumped on every assignment or merge write; a process whose in-memory index was built at an
+# older generation rebuilds it (another worker changed the stories meanwhile).
+GENERATION_KEY = "cluster_generation"
+
+
+@dataclass(slots=True)
+class PendingArticle:
+    """An article waiting for a story, with what clustering needs of it."""
+
+    id: int
+    title: str
+    text: str
+    published_at: datetime | None
+    ingested_at: datetime
+    language: str | None
+    outlet_id: int | None
+    repost_of: int | None
+    story_id: int | None = None  # set for members read back when rebuilding the index
+
+    @property
+    def event_time(self) -> datetime:
+        return self.published_at or self.ingested_at
+
+
+@dataclass(slots=True)
+class Assignment:
+    article_id: int
+    story_id: int
+    score: float
+    explanation: dict[str, Any]
+
+
+def _event_time() -> Any:
+    return func.coalesce(articles.c.published_at, articles.c.ingested_at)
+
+
+_COLUMNS = (
+    articles.c.id,
+    articles.c.title,
+    articles.c.text,
+    articles.c.published_at,
+    articles.c.ingested_at,
+    articles.c.language,
+    articles.c.outlet_id,
+    articles.c.repost_of,
+    articles.c.story_id,
+)
+
+
+def _pending(row: Any) -> PendingArticle:
+    return PendingArticle(
+        id=int(row.id),
+        title=row.title or "",
+        text=row.text or "",
+        published_at=as_utc(row.published_at),
+        ingested_at=as_utc(row.ingested_at) or utcnow(),
+        language=row.language,
+        outlet_id=row.outlet_id,
+        repost_of=row.repost_of,
+        story_id=row.story_id,
+    )
+
+
+def unclustered_articles(conn: Connection, limit: int) -> list[PendingArticle]:
+    """The next articles without a story, oldest first (by date, then id: deterministic)."""
+    query = (
+        select(*_COLUMNS)
+        .where(articles.c.clustered_at.is_(None))
+        .order_by(_event_time(), articles.c.id)
+        .limit(limit)
+    )
+    return [_pending(row) for row in conn.execute(query)]
+
+
+def count_unclustered(conn: Connection) -> int:
+    query = select(func.count()).select_from(articles).where(articles.c.clustered_at.is_(None))
+    return int(conn.execute(query).scalar_one())
+
+
+def latest_clustered_time(conn: Connection) -> datetime | None:
+    query = select(func.max(_event_time())).where(articles.c.clustered_at.is_not(None))
+    return as_utc(conn.execute(query).scalar())
+
+
+def active_story_articles(conn: Connection, since: datetime) -> Iterator[PendingArticle]:
+    """Members of stories active since ``since``, story by story, in assignment order."""
+    live = (
+        select(stories.c.id)
+        .where(stories.c.merged_into.is_(None), stories.c.last_updated >= since)
+        .scalar_subquery()
+    )
+    query = (
+        select(*_COLUMNS)
+        .where(articles.c.story_id.in_(live), articles.c.repost_of.is_(None))
+        .order_by(articles.c.story_id, articles.c.clustered_at, articles.c.id)
+    )
+    for row in conn.execute(query):
+        yield _pending(row)
+
+
+def story_of_articles(conn: Connection, article_ids: Iterable[int]) -> dict[int, int]:
+    """article id -> its current story (following merges), for the articles that have one."""
+    ids = sorted(set(article_ids))
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        rows = conn.execute(
+            select(articles.c.id, articles.c.story_id).where(
+                articles.c.id.in_(chunk), articles.c.story_id.is_not(None)
+            )
+        )
+        for row in rows:
+            resolved = resolve_story_id(conn, int(row.story_id))
+            if resolved is not None:
+                found[int(row.id)] = resolved
+    return found
+
+
+def create_story(conn: Connection, language: str | None, first_published: datetime) -> int:
+    now = utcnow()
+    result = conn.execute(
+        insert(stories).values(
+            language=language,
+            article_count=0,
+            outlet_count=0,
+            first_published=first_published,
+            last_updated=first_published,
+            created_at=now,
+            updated_at=now,
+            dirty=True,
+        )
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def write_assignments(conn: Connection, assignments: Sequence[Assignment]) -> None:
+    if not assignments:
+        return
+    now = utcnow()
+    statement = (
+        update(articles)
+        .where(articles.c.id == bindparam("b_id"))
+        .values(
+            story_id=bindparam("b_story"),
+            cluster_score=bindparam("b_score"),
+            cluster_explanation=bindparam("b_explanation"),
+            clustered_at=bindparam("b_at"),
+        )
+    )
+    conn.execute(
+        statement,
+        [
+            {
+                "b_id": a.article_id,
+                "b_story": a.story_id,
+                "b_score": a.score,
+                "b_explanation": a.explanation,
+                "b_at": now,
+            }
+            for a in assignments
+        ],
+    )
+
+
+def refresh_story_stats(conn: Connection, story_ids: Iterable[int]) -> None:
+    """Recount articles and outlets and re-date the stories; marks them dirty for analysis."""
+    ids = sorted(set(story_ids))
+    now = utcnow()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        rows = conn.execute(
+            select(
+                articles.c.story_id,
+                func.count(articles.c.id).label("n"),
+                func.count(func.distinct(articles.c.outlet_id)).label("outlets"),
+                func.min(_event_time()).label("first"),
+                func.max(_event_time()).label("last"),
+            )
+            .where(articles.c.story_id.in_(chunk))
+            .group_by(articles.c.story_id)
+        ).all()
+        seen = {int(r.story_id) for r in rows}
+        params = [
+            {
+                "b_id": int(r.story_id),
+                "b_n": int(r.n),
+                "b_outlets": int(r.outlets),
+                "b_first": as_utc(r.first),
+                "b_last": as_utc(r.last),
+            }
+            for r in rows
+        ]
+        if params:
+            conn.execute(
+                update(stories)
+                .where(stories.c.id == bindparam("b_id"))
+                .values(
+                    article_count=bindparam("b_n"),
+                    outlet_count=bindparam("b_outlets"),
+                    first_published=bindparam("b_first"),
+                    last_updated=bindparam("b_last"),
+                    updated_at=now,
+                    dirty=True,
+                ),
+                params,
+            )
+        empty = [sid for sid in chunk if sid not in seen]
+        if empty:
+            conn.execute(
+                update(stories)
+                .where(stories.c.id.in_(empty))
+                .values(article_count=0, outlet_count=0, updated_at=now, dirty=True)
+            )
+
+
+def merge_story(conn: Connection, survivor: int, merged: int) -> None:
+    """Move ``merged``'s articles to ``survivor``; ``merged`` (and what pointed to it) redirects."""
+    conn.execute(update(articles).where(articles.c.story_id == merged).values(story_id=survivor))
+    conn.execute(
+        update(stories)
+        .where((stories.c.id == merged) | (stories.c.merged_into == merged))
+        .values(merged_into=survivor, updated_at=utcnow())
+    )
+    refresh_story_stats(conn, [survivor, merged])
+    # The emptied story needs no analysis; its page redirects.
+    conn.execute(update(stories).where(stories.c.id == merged).values(dirty=False))
+
+
+def resolve_story_id(conn: Connection, story_id: int) -> int | None:
+    """The id that now holds a story: itself, or the survivor it was merged into; None if absent."""
+    current = story_id
+    for _ in range(MAX_MERGE_HOPS):
+        row = conn.execute(select(stories.c.merged_into).where(stories.c.id == current)).first()
+        if row is None:
+            return None
+        if row.merged_into is None or int(row.merged_into) == current:
+            return current
+        current = int(row.merged_into)
+    return current
+
+
+def generation(conn: Connection) -> int:
+    row = conn.execute(select(meta.c.value).where(meta.c.key == GENERATION_KEY)).first()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def bump_generation(conn: Connection) -> int:
+    """Record that stories changed; returns the new generation (callers hold the stories lock)."""
+    current = generation(conn)
+    exists = conn.execute(select(meta.c.key).where(meta.c.key == GENERATION_KEY)).first()
+    if exists:
+        conn.execute(update(meta).where(meta.c.key == GENERATION_KEY).values(value=current + 1))
+    else:
+        conn.execute(insert(meta).values(key=GENERATION_KEY, value=current + 1))
+    return current + 1

@@ -1,0 +1,198 @@
+"""Streaming story assignment through the store: joins, new stories, reposts, languages, order."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from clusterdata import BASE, EVENTS, GERMAN_KURSK, draft, interleaved_drafts
+from newsprism.cluster.service import assign_pending, forget_index
+from newsprism.config import Settings
+from newsprism.store.articles import add_articles
+from newsprism.store.database import Database
+from newsprism.store.schema import articles, stories
+
+
+def _partition(db: Database) -> dict[int, int]:
+    with db.read() as conn:
+        rows = conn.execute(select(articles.c.id, articles.c.story_id)).all()
+    return {int(r.id): int(r.story_id) for r in rows}
+
+
+def _groups(partition: dict[int, int], ids: list[int]) -> list[int]:
+    """Story labels renumbered by first appearance, so two runs compare by shape."""
+    seen: dict[int, int] = {}
+    return [seen.setdefault(partition[i], len(seen)) for i in ids]
+
+
+def test_articles_about_one_event_share_a_story_and_other_events_get_their_own(
+    db: Database, settings: Settings
+) -> None:
+    drafts, names = interleaved_drafts()
+    added = add_articles(db, drafts, settings)
+    report = assign_pending(db, settings)
+
+    assert report.articles == len(drafts)
+    assert report.stories_created == len(EVENTS)
+    partition = _partition(db)
+    story_of_event: dict[str, set[int]] = {}
+    for article_id, name in zip(added.added_ids, names, strict=True):
+        story_of_event.setdefault(name, set()).add(partition[article_id])
+    assert all(len(s) == 1 for s in story_of_event.values()), story_of_event
+    assert len({next(iter(s)) for s in story_of_event.values()}) == len(EVENTS)
+
+
+def test_story_rows_count_articles_and_outlets_and_are_marked_dirty(
+    db: Database, settings: Settings
+) -> None:
+    drafts, _names = interleaved_drafts()
+    add_articles(db, drafts, settings)
+    assign_pending(db, settings)
+    with db.read() as conn:
+        rows = conn.execute(select(stories).order_by(stories.c.id)).all()
+    assert sorted(r.article_count for r in rows) == sorted(len(v) for v in EVENTS.values())
+    kursk = max(rows, key=lambda r: (r.article_count, -r.id))
+    assert kursk.outlet_count == 3
+    assert kursk.dirty is True or kursk.dirty == 1
+    assert kursk.language == "en"
+    assert kursk.first_published is not None and kursk.last_updated is not None
+    assert kursk.last_updated >= kursk.first_published
+
+
+def test_every_assignment_records_score_time_and_readable_explanation(
+    db: Database, settings: Settings
+) -> None:
+    drafts, _ = interleaved_drafts()
+    add_articles(db, drafts, settings)
+    assign_pending(db, settings)
+    with db.read() as conn:
+        rows = conn.execute(select(articles).order_by(articles.c.id)).all()
+    assert all(r.clustered_at is not None and r.cluster_score is not None for r in rows)
+    joined = [r for r in rows if r.cluster_explanation["decision"] == "joined"]
+    created = [r for r in rows if r.cluster_explanation["decision"] == "new story"]
+    assert len(created) == len(EVENTS)
+    assert len(joined) == len(rows) - len(EVENTS)
+    kursk_late = next(r for r in joined if "Kursk" in r.title)
+    explanation = kursk_late.cluster_explanation
+    assert 0.0 < explanation["score"] <= 1.0
+    assert "Kursk" in explanation["shared"] or "Syrskyi" in explanation["shared"]
+    assert 0.0 < explanation["title_similarity"] <= 1.0
+    assert explanation["score"] == round(kursk_late.cluster_score, 3)
+
+
+def test_near_duplicate_repost_joins_the_story_of_its_original(
+    db: Database, settings: Settings
+) -> None:
+    outlet, title, text = EVENTS["budget"][0]
+    # Long enough for near-duplicate detection (it ignores very short texts).
+    text = " ".join(t for _, _, t in EVENTS["budget"])
+    original = draft(outlet, title, text, BASE, 1)
+    copy = draft("copycat.example", title, text, BASE + timedelta(hours=1), 2)
+    other = draft(*EVENTS["quake"][0], BASE + timedelta(hours=2), 3)
+    added = add_articles(db, [original, copy, other], settings)
+    assert added.reposts == 1
+    assign_pending(db, settings)
+    with db.read() as conn:
+        rows = {r.id: r for r in conn.execute(select(articles)).all()}
+    first, second, third = added.added_ids
+    assert rows[second].repost_of == first
+    assert rows[second].story_id == rows[first].story_id
+    assert rows[second].cluster_explanation == {
+        "decision": "repost",
+        "score": 1.0,
+        "repost_of": first,
+    }
+    assert rows[third].story_id != rows[first].story_id
+
+
+def test_an_article_in_another_language_never_joins_an_english_story(
+    db: Database, settings: Settings
+) -> None:
+    english = [
+        draft(o, t, x, BASE + timedelta(minutes=i), i)
+        for i, (o, t, x) in enumerate(EVENTS["kursk"])
+    ]
+    german = draft(*GERMAN_KURSK, BASE + timedelta(minutes=5), 10, language="de")
+    added = add_articles(db, [*english, german], settings)
+    assign_pending(db, settings)
+    partition = _partition(db)
+    english_stories = {partition[i] for i in added.added_ids[:3]}
+    assert len(english_stories) == 1
+    assert partition[added.added_ids[3]] not in english_stories
+    with db.read() as conn:
+        language = conn.execute(
+            select(stories.c.language).where(stories.c.id == partition[added.added_ids[3]])
+        ).scalar_one()
+    assert language == "de"
+
+
+def test_articles_weeks_apart_start_separate_stories(db: Database, settings: Settings) -> None:
+    outlet, title, text = EVENTS["budget"][0]
+    first = draft(outlet, title, text, BASE, 1)
+    outlet2, title2, text2 = EVENTS["budget"][1]
+    later = draft(
+        outlet2, title2, text2, BASE + timedelta(days=settings.cluster_window_days + 14), 2
+    )
+    added = add_articles(db, [first, later], settings)
+    assign_pending(db, settings)
+    partition = _partition(db)
+    assert partition[added.added_ids[0]] != partition[added.added_ids[1]]
+
+
+def test_same_input_in_same_order_gives_the_same_stories(
+    settings: Settings, tmp_path_factory
+) -> None:  # type: ignore[no-untyped-def]
+    shapes = []
+    for run in range(2):
+        path = tmp_path_factory.mktemp(f"run{run}") / "store.db"
+        db = Database(str(path))
+        try:
+            drafts, _ = interleaved_drafts()
+            added = add_articles(db, drafts, settings)
+            assign_pending(db, settings)
+            with db.read() as conn:
+                rows = conn.execute(
+                    select(articles.c.id, articles.c.story_id, articles.c.cluster_score)
+                ).all()
+            partition = {int(r.id): int(r.story_id) for r in rows}
+            scores = [r.cluster_score for r in sorted(rows, key=lambda r: r.id)]
+            shapes.append((_groups(partition, added.added_ids), scores))
+        finally:
+            forget_index(db)
+            db.dispose()
+    assert shapes[0] == shapes[1]
+
+
+def test_index_rebuilt_from_the_store_places_later_articles_like_a_running_process(
+    db: Database, settings: Settings
+) -> None:
+    drafts, names = interleaved_drafts()
+    first_half, second_half = drafts[:4], drafts[4:]
+    add_articles(db, first_half, settings)
+    assign_pending(db, settings)
+    forget_index(db)  # as if the process restarted
+    added = add_articles(db, second_half, settings)
+    report = assign_pending(db, settings)
+    assert report.stories_created == len(EVENTS) - len(set(names[:4]))
+    partition = _partition(db)
+    with db.read() as conn:
+        all_ids = [int(r.id) for r in conn.execute(select(articles.c.id).order_by(articles.c.id))]
+    by_event: dict[str, set[int]] = {}
+    for article_id, name in zip(all_ids, names, strict=True):
+        by_event.setdefault(name, set()).add(partition[article_id])
+    assert all(len(s) == 1 for s in by_event.values())
+    assert len(added.added_ids) == len(second_half)
+
+
+def test_nothing_pending_is_a_quiet_no_op(db: Database, settings: Settings) -> None:
+    report = assign_pending(db, settings)
+    assert (report.articles, report.stories_created) == (0, 0)
+
+
+def test_progress_is_reported_per_batch(db: Database, settings: Settings) -> None:
+    drafts, _ = interleaved_drafts()
+    add_articles(db, drafts, settings)
+    seen: list[int] = []
+    assign_pending(db, settings, on_progress=seen.append)
+    assert sum(seen) == len(drafts)
