@@ -44,7 +44,11 @@ EVIDENCE = [
     "sensor data", "witness statements", "invoices", "satellite images", "radio recordings",
     "safety permits", "blueprints", "payroll files",
 ]  # fmt: skip
-ORGS = ["Authority", "Union", "Institute", "Commission", "Foundation", "Agency", "Council"]
+# Lengths coprime with each other and with the other lists, so that no two events share the
+# same combination of common words.
+ORGS = ["Authority", "Union", "Institute", "Commission", "Foundation"]
+COMPANIES = ["Holdings", "Group", "Partners"]
+STREETS = ["Street", "Road", "Avenue", "Lane"]
 _ONSETS = [
     "b",
     "d",
@@ -130,8 +134,8 @@ def _facts(rng: random.Random, story: int, taken: set[str]) -> Facts:
         person=f"{first} {last}",
         other=f"{first2} {last2}",
         org=f"{org} {ORGS[story % len(ORGS)]}",
-        company=f"{company} Holdings",
-        street=f"{street} Street",
+        company=f"{company} {COMPANIES[story % len(COMPANIES)]}",
+        street=f"{street} {STREETS[story % len(STREETS)]}",
         spokesperson=f"{spoke1} {spoke2}",
         figure=100 + story * 37,
         event=(
