@@ -94,6 +94,8 @@ def test_a_merged_story_id_shows_its_survivor(db, settings) -> None:  # type: ig
     with db.read() as conn:
         detail = story_detail(conn, merged)
         assert story_detail(conn, 9999) is None
+        assert story_detail(conn, 2**80) is None
+        assert story_detail(conn, -1) is None
     assert detail is not None
     assert detail["id"] == survivor and detail["requested_id"] == merged
 

@@ -22,6 +22,8 @@ from newsprism.timeutil import as_utc
 LEDE_CHARS = 4000
 # A chain of merges longer than this is a bug elsewhere; stop instead of looping.
 MAX_MERGE_HOPS = 32
+# Row ids are signed 64-bit integers on both dialects.
+MAX_ID = 2**63 - 1
 # How many FTS hits a topic filter looks at: the newest stories among them are what readers want.
 TOPIC_SEARCH_HITS = 500
 
@@ -49,6 +51,8 @@ class StoryArticle:
 
 def resolve_story_id(conn: Connection, story_id: int) -> int | None:
     """The id that now holds a story (itself, or the survivor of merges); None when unknown."""
+    if not 0 < story_id <= MAX_ID:
+        return None  # no such row, and SQLite cannot even bind an integer beyond 64 bits
     current = story_id
     for _ in range(MAX_MERGE_HOPS):
         row = conn.execute(select(stories.c.merged_into).where(stories.c.id == current)).first()
