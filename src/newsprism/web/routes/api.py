@@ -15,7 +15,9 @@ from newsprism.web.routes.common import (
     MAX_PAGE_SIZE,
     PAGE_SIZE,
     CountryQuery,
+    OutletId,
     SideQuery,
+    StoryId,
     TopicQuery,
     clean,
 )
@@ -72,7 +74,7 @@ def api_stories(
     summary="One story with summary, articles and coverage",
     responses=REDIRECT,
 )
-def api_story(request: Request, story_id: int) -> Any:
+def api_story(request: Request, story_id: StoryId) -> Any:
     with web_state(request).db.read() as conn:
         survivor = resolve_story(conn, story_id)
         if survivor is not None and survivor != story_id:
@@ -126,7 +128,7 @@ def api_outlets(
     response_model=m.OutletDetail,
     summary="One outlet: every rater, feeds and their health, recent stories",
 )
-def api_outlet(request: Request, outlet_id: int) -> dict[str, Any]:
+def api_outlet(request: Request, outlet_id: OutletId) -> dict[str, Any]:
     with web_state(request).db.read() as conn:
         outlet = outlet_detail(conn, outlet_id)
     if outlet is None:

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from newsprism.web.atom import ATOM_MEDIA_TYPE, Entry, atom_document
 from newsprism.web.context import web_state
 from newsprism.web.present import parse_time, rated_total
+from newsprism.web.routes.common import StoryId
 from newsprism.web.routes.stories import load_story_or_redirect
 from newsprism.web.stories import blindspot_stories, outlet_name, top_stories
 
@@ -91,7 +92,7 @@ def blindspots_feed(request: Request) -> Response:
 
 
 @router.get("/feeds/stories/{story_id}.atom")
-def story_feed(request: Request, story_id: int) -> Response:
+def story_feed(request: Request, story_id: StoryId) -> Response:
     found = load_story_or_redirect(request, story_id, "/feeds/stories/{id}.atom")
     if isinstance(found, Response):
         return found

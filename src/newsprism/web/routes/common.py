@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Query
+from fastapi import Path, Query
 
 Side = Literal["left", "center", "right"]
 
@@ -30,3 +30,9 @@ def clean(text: str | None) -> str | None:
     """Empty form fields mean 'no filter'."""
     text = (text or "").strip()
     return text or None
+
+
+# Ids are 32-bit integers on both databases (SQLite would take 64 bits, PostgreSQL's INTEGER not).
+MAX_ID = 2**31 - 1
+StoryId = Annotated[int, Path(ge=1, le=MAX_ID, description="Story id.")]
+OutletId = Annotated[int, Path(ge=1, le=MAX_ID, description="Outlet id.")]

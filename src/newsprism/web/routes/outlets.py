@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from newsprism.store.web_queries import feed_status_list, list_outlets, store_counts
 from newsprism.web.context import render, web_state
 from newsprism.web.outlet_data import outlet_detail, profile_dict, profiles
-from newsprism.web.routes.common import PageQuery, TopicQuery, clean
+from newsprism.web.routes.common import OutletId, PageQuery, TopicQuery, clean
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,7 +37,7 @@ def outlets_page(request: Request, q: TopicQuery = None, page: PageQuery = 1) ->
 
 
 @router.get("/outlets/{outlet_id}")
-def outlet_page(request: Request, outlet_id: int) -> Response:
+def outlet_page(request: Request, outlet_id: OutletId) -> Response:
     with web_state(request).db.read() as conn:
         outlet = outlet_detail(conn, outlet_id)
     if outlet is None:

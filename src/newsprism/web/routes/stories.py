@@ -11,7 +11,7 @@ from newsprism.store.users import record_reading
 from newsprism.store.web_queries import resolve_story, story_version
 from newsprism.web import present
 from newsprism.web.context import current_user, render, web_state
-from newsprism.web.routes.common import SideQuery
+from newsprism.web.routes.common import SideQuery, StoryId
 from newsprism.web.stories import prepared_articles, reading_snapshot, side_counts, story
 
 router = APIRouter(include_in_schema=False)
@@ -65,7 +65,7 @@ ARTICLES_SHOWN = 60
 
 @router.get("/stories/{story_id}")
 def story_page(
-    request: Request, story_id: int, side: SideQuery = None, all: bool = False
+    request: Request, story_id: StoryId, side: SideQuery = None, all: bool = False
 ) -> Response:
     state = web_state(request)
     cache_key = None
