@@ -48,6 +48,7 @@ from newsprism.timeutil import utcnow
 # 500 lines a transaction: big enough that commit costs vanish, small enough that a kill
 # loses at most a few seconds of work.
 BATCH_LINES = 500
+SMALL_FILE_BYTES = 2_000_000
 # Lines reported one by one; beyond this the report says how many more.
 MAX_PROBLEMS = 100
 _TEXT_FIELDS = ("text", "content_original", "content")
@@ -282,7 +283,10 @@ def import_file(
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    workers = workers if workers is not None else max(1, settings.extract_workers)
+    if workers is None:
+        # Starting worker processes costs seconds; below a few MB one process is faster.
+        small = path.stat().st_size < SMALL_FILE_BYTES
+        workers = 1 if small else max(1, settings.extract_workers)
     report = ImportReport(source=str(path))
     started = time.monotonic()
     import_id = _start_import(db, report)
