@@ -76,3 +76,8 @@ def test_profiles_for_more_ids_than_one_query_chunk(db: Database) -> None:
         profiles = outlet_profiles(conn, [i for i in ids if i is not None])
     assert len(profiles) == 620
     assert all(p.bias_score == 1.0 and p.side == "right" for p in profiles.values())
+
+
+def test_ids_no_row_can_have_are_simply_absent(db: Database) -> None:
+    with db.read() as conn:
+        assert outlet_profiles(conn, [0, -5, 2**64 + 1]) == {}

@@ -28,7 +28,8 @@ def combine(ratings: list[ProviderRating]) -> tuple[float | None, float | None, 
 
 def outlet_profiles(conn: Connection, outlet_ids: Iterable[int]) -> dict[int, OutletProfile]:
     """Profiles for the given outlets (unknown ids are left out); two queries per 500 ids."""
-    ids = {int(i) for i in outlet_ids if i is not None}
+    # Ids from URLs can be anything; no row has an id outside SQL's 64-bit integers.
+    ids = {int(i) for i in outlet_ids if i is not None and 0 < int(i) < 2**63}
     if not ids:
         return {}
     ratings = ratings_for_outlets(conn, ids)
