@@ -201,3 +201,24 @@ def test_admin_gets_a_readable_error_for_an_unreachable_source(client) -> None:
     )
     assert response.status_code == 400
     assert 'class="notice error"' in response.text
+
+
+def test_create_admin_option_makes_or_promotes_an_administrator(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsprism.cli.web_options import ADMIN_PASSWORD_ENV, create_admin_if_asked
+    from newsprism.store.users import set_admin
+
+    monkeypatch.setenv(ADMIN_PASSWORD_ENV, "a long admin password")
+    create_admin_if_asked(db, "boss")
+    with db.write() as conn:
+        boss = authenticate(conn, "boss", "a long admin password")
+        assert boss is not None and boss.is_admin
+        set_admin(conn, "boss", False)
+    create_admin_if_asked(db, "boss")
+    with db.read() as conn:
+        again = get_user_by_name(conn, "boss")
+    assert again is not None and again.is_admin
+    monkeypatch.setenv(ADMIN_PASSWORD_ENV, "short")
+    with pytest.raises(InputError, match="--create-admin: password"):
+        create_admin_if_asked(db, "other")
