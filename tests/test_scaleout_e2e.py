@@ -170,6 +170,10 @@ def test_workers_store_and_cluster_every_article_once_even_when_one_is_killed(
             "NEWSPRISM_ALLOW_PRIVATE_NETWORKS": "1",
             "NEWSPRISM_PER_HOST_DELAY_S": "0",
             "NEWSPRISM_TASK_MAX_RETRIES": "10",
+            # Assign once the site has been read, redelivered polls included, as embedded mode
+            # assigns after its polling cycle: streaming assignment depends on arrival order.
+            "NEWSPRISM_ASSIGN_QUIET_S": "15",
+            "NEWSPRISM_ASSIGN_MAX_DELAY_S": "600",
         }
         procs = Processes(env, tmp_path)
         deadline = time.monotonic() + DEADLINE_S

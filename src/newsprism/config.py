@@ -77,6 +77,11 @@ class Settings:
     broker_key_prefix: str = ""
     # Failed tasks are retried with exponential backoff up to this many times.
     task_max_retries: int = 5
+    # Story assignment waits until no article arrived for this long (or the oldest waiting one
+    # is assign_max_delay_s old): streaming assignment then sees a burst of polls as one batch
+    # in publication order, as embedded mode sees one polling cycle, instead of feed by feed.
+    assign_quiet_s: float = 5.0
+    assign_max_delay_s: float = 60.0
 
     # --- llm summaries (optional) ---------------------------------------------------------
     llm_base_url: str = ""

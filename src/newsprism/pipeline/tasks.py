@@ -25,9 +25,13 @@ from typing import Any
 from celery import Task
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from newsprism.config import Settings
 from newsprism.pipeline import worker_state
 from newsprism.pipeline.celery_app import app
+from newsprism.store.database import Database
+from newsprism.store.dispatch import unclustered_arrivals
 from newsprism.store.locks import exclusive
+from newsprism.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -73,18 +77,36 @@ def poll_feed(self: Task, feed_id: int) -> dict[str, int]:
     return {"feed_id": feed_id, "new_articles": report.new_articles, "failed": report.failed}
 
 
+def _arrivals_settled(db: Database, settings: Settings) -> bool:
+    with db.read() as conn:
+        oldest, newest = unclustered_arrivals(conn)
+    if oldest is None or newest is None:
+        return True
+    now = utcnow()
+    quiet = (now - newest).total_seconds() >= settings.assign_quiet_s
+    overdue = (now - oldest).total_seconds() >= settings.assign_max_delay_s
+    return quiet or overdue
+
+
 @app.task(name="newsprism.assign_stories", **_TASK_OPTIONS)
 def assign_stories(self: Task) -> dict[str, int]:
     """Assign every unclustered article to a story and run the merge pass, like embedded mode.
 
-    When another process holds the lock this task ends at once: the holder runs again until no
-    article is left unclustered, and the scheduler's sweep takes what arrived after its last look.
-    Many poll tasks thus cost one assignment pass, not one each.
+    It waits for arrivals to settle (``assign_quiet_s``, at most ``assign_max_delay_s``), so a
+    burst of polls is assigned as one batch in publication order, as embedded mode assigns one
+    polling cycle. When another process holds the lock this task ends at once: the holder runs
+    again until no article is left unclustered, and the scheduler's sweep takes what arrived
+    after its last look. Many poll tasks thus cost one assignment pass, not one each.
     """
     from newsprism.pipeline.process import process_pending
 
     db, settings = worker_state.database(), worker_state.settings()
     totals = {"clustered": 0, "stories_created": 0, "stories_merged": 0, "skipped": 0}
+    if not _arrivals_settled(db, settings):
+        # Articles are still coming in: a later task (at the latest the scheduler's next
+        # sweep) takes them all as one batch.
+        totals["skipped"] = 1
+        return totals
     with exclusive(db, STORIES_LOCK, wait=False) as acquired:
         if not acquired:
             totals["skipped"] = 1

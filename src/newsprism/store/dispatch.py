@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
-from newsprism.store.schema import feeds, outlets
+from newsprism.store.schema import articles, feeds, outlets
+from newsprism.timeutil import as_utc
 
 
 def claim_due_feeds(
@@ -37,3 +38,13 @@ def claim_due_feeds(
             .values(next_poll_at=now + timedelta(seconds=lease_s))
         )
     return ids
+
+
+def unclustered_arrivals(conn: Connection) -> tuple[datetime | None, datetime | None]:
+    """When the oldest and the newest article still waiting for a story were stored."""
+    oldest, newest = conn.execute(
+        select(func.min(articles.c.ingested_at), func.max(articles.c.ingested_at)).where(
+            articles.c.clustered_at.is_(None)
+        )
+    ).one()
+    return as_utc(oldest), as_utc(newest)
