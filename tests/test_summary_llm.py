@@ -146,7 +146,13 @@ def test_too_few_surviving_bullets_fall_back_to_the_extractive_summary(llm: Fake
 
 
 @pytest.mark.parametrize(
-    "reply", [(500, ""), (200, "I cannot help with that."), (200, '{"bullets": "none"}')]
+    "reply",
+    [
+        (500, ""),
+        (200, "I cannot help with that."),
+        (200, '{"bullets": "none"}'),
+        (200, "x" * (2 * 1024 * 1024)),
+    ],
 )
 def test_a_failing_or_confused_server_falls_back_to_the_extractive_summary(
     llm: FakeLLM, reply: tuple[int, str]

@@ -25,6 +25,8 @@ from newsprism.summarize.sentences import is_verbatim
 PROMPT_ARTICLE_CHARS = 1200
 PROMPT_MAX_ARTICLES = 10
 MIN_VALID_BULLETS = 2
+# A few bullets are a few kilobytes; anything near this is a misbehaving server.
+MAX_RESPONSE_BYTES = 1024 * 1024
 # Straight or typographic double quotes; a quoted span shorter than 3 words is a term, not a quote.
 _QUOTED = re.compile(r"[\"“]([^\"“”]+)[\"”]")
 MIN_QUOTE_WORDS = 3
@@ -63,9 +65,16 @@ def request_completion(settings: Settings, messages: list[dict[str, str]]) -> st
     headers = {"Authorization": f"Bearer {settings.llm_api_key}"} if settings.llm_api_key else {}
     body = {"model": settings.llm_model, "messages": messages, "temperature": 0}
     try:
-        response = httpx.post(url, json=body, headers=headers, timeout=settings.llm_timeout_s)
-        response.raise_for_status()
-        return str(response.json()["choices"][0]["message"]["content"])
+        with httpx.stream(
+            "POST", url, json=body, headers=headers, timeout=settings.llm_timeout_s
+        ) as response:
+            response.raise_for_status()
+            data = bytearray()
+            for chunk in response.iter_bytes():
+                data += chunk
+                if len(data) > MAX_RESPONSE_BYTES:
+                    raise LLMUnavailable(f"LLM server {url}: answer larger than 1 MiB")
+        return str(json.loads(bytes(data))["choices"][0]["message"]["content"])
     except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as exc:
         raise LLMUnavailable(f"LLM server {url}: {type(exc).__name__}: {exc}") from None
 
