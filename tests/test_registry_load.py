@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -152,8 +153,8 @@ def test_upgrade_adds_new_feeds_and_keeps_the_operators_choices(
 
 
 def test_operators_own_wikipedia_import_is_not_overwritten(
-    db: Database, settings: Settings, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
     with db.write() as conn:
         get_or_create_outlet(conn, "theguardian.com", "The Guardian")
     own = tmp_path / "rsp.json"

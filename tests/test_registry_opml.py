@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from newsprism.store.database import Database
 from newsprism.store.schema import feeds, outlets
 
 
-def snapshot(db: Database) -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
+def snapshot(db: Database) -> tuple[set[Any], set[Any]]:
     with db.read() as conn:
         outlet_rows = {
             (r.domain, r.name, r.country, r.language, r.homepage, tuple(sorted(r.categories)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import update
 
@@ -45,8 +46,8 @@ def bundle() -> Bundle:
 
 
 def test_ratings_import_json_prints_exactly_the_contract_keys(
-    run_cli, db: Database, settings: Settings
-) -> None:  # type: ignore[no-untyped-def]
+    run_cli: Any, db: Database, settings: Settings
+) -> None:
     load_registry(db, settings, bundle())
     result = run_cli(
         "ratings", "import", "--provider", "mbfc", str(RATINGS / "mbfc_extension.json"), "--json"
@@ -58,14 +59,16 @@ def test_ratings_import_json_prints_exactly_the_contract_keys(
     assert document["matched"] + document["ambiguous"] + document["unknown"] == 7
 
 
-def test_ratings_import_text_reports_reasons(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_ratings_import_text_reports_reasons(run_cli: Any) -> None:
     result = run_cli("ratings", "import", "--provider", "allsides", str(RATINGS / "allsides.csv"))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("allsides: 5 rows:")
     assert "AllSides type" in result.stdout
 
 
-def test_ratings_import_bad_file_is_one_line_naming_file_and_row(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ratings_import_bad_file_is_one_line_naming_file_and_row(
+    run_cli: Any, tmp_path: Path
+) -> None:
     bad = tmp_path / "mine.csv"
     bad.write_text("domain,bias,factuality\nok.com,1,High\nbad.com,left-ish,High\n")
     result = run_cli("ratings", "import", "--provider", "csv", str(bad))
@@ -76,21 +79,21 @@ def test_ratings_import_bad_file_is_one_line_naming_file_and_row(run_cli, tmp_pa
     assert result.stdout == ""
 
 
-def test_ratings_import_unknown_provider_is_a_usage_error(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_ratings_import_unknown_provider_is_a_usage_error(run_cli: Any) -> None:
     result = run_cli("ratings", "import", "--provider", "newsguard", str(RATINGS / "generic.csv"))
     assert result.exit_code == 2
     assert "newsguard" in result.stderr
 
 
-def test_ratings_import_missing_file_is_named(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ratings_import_missing_file_is_named(run_cli: Any, tmp_path: Path) -> None:
     result = run_cli("ratings", "import", "--provider", "mbfc", str(tmp_path / "absent.json"))
     assert result.exit_code == 1
     assert "absent.json: no such file" in result.stderr
 
 
 def test_sources_list_shows_ratings_and_fetch_health(
-    run_cli, db: Database, settings: Settings
-) -> None:  # type: ignore[no-untyped-def]
+    run_cli: Any, db: Database, settings: Settings
+) -> None:
     load_registry(db, settings, bundle())
     run_cli("ratings", "import", "--provider", "csv", str(RATINGS / "generic.csv"))
     now = utcnow()
@@ -133,8 +136,8 @@ def test_sources_list_shows_ratings_and_fetch_health(
 
 
 def test_sources_enable_by_country_and_category_switches_main_feeds(
-    run_cli, db: Database, settings: Settings
-) -> None:  # type: ignore[no-untyped-def]
+    run_cli: Any, db: Database, settings: Settings
+) -> None:
     load_registry(db, settings, bundle())
     result = run_cli("sources", "enable", "--country", "at", "--category", "technology", "--json")
     assert result.exit_code == 0, result.stderr
@@ -149,8 +152,8 @@ def test_sources_enable_by_country_and_category_switches_main_feeds(
 
 
 def test_sources_export_and_import_round_trip_through_the_cli(
-    run_cli, db: Database, settings: Settings, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    run_cli: Any, db: Database, settings: Settings, tmp_path: Path
+) -> None:
     load_registry(db, settings, bundle())
     stdout_export = run_cli("sources", "export")
     assert stdout_export.exit_code == 0
@@ -168,7 +171,7 @@ def test_sources_export_and_import_round_trip_through_the_cli(
     }  # fmt: skip
 
 
-def test_sources_import_hostile_opml_is_refused_in_one_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_sources_import_hostile_opml_is_refused_in_one_line(run_cli: Any, tmp_path: Path) -> None:
     path = tmp_path / "bomb.opml"
     path.write_text(
         '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
@@ -180,7 +183,7 @@ def test_sources_import_hostile_opml_is_refused_in_one_line(run_cli, tmp_path: P
     assert "bomb.opml" in result.stderr and "DTD" in result.stderr
 
 
-def test_sources_add_registers_a_feed_served_on_loopback(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_sources_add_registers_a_feed_served_on_loopback(run_cli: Any) -> None:
     with LoopbackServer() as server:
         url = server.fixture("/feed.xml", "rss20.xml")
         result = run_cli("sources", "add", url, "--outlet", "example-outlet.com", "--json")
@@ -191,7 +194,7 @@ def test_sources_add_registers_a_feed_served_on_loopback(run_cli) -> None:  # ty
     assert [row["domain"] for row in listed] == ["example-outlet.com"]
 
 
-def test_ratings_list_counts_per_provider(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_ratings_list_counts_per_provider(run_cli: Any) -> None:
     run_cli("ratings", "import", "--provider", "wikipedia-rsp", str(RATINGS / "wikipedia_rsp.json"))
     result = run_cli("ratings", "list", "--json")
     assert json.loads(result.stdout) == {"wikipedia-rsp": 4}
