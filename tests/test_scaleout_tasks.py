@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -95,3 +96,64 @@ def test_tasks_are_routed_to_their_queues(worker_settings: Settings) -> None:
     assert _queued_tasks(CLUSTER_QUEUE) == ["newsprism.assign_stories"]
     assert _queued_tasks(ANALYZE_QUEUE) == ["newsprism.analyze_stories"]
     assert poll_feed.max_retries == worker_settings.task_max_retries
+
+
+def _store_one(db: Database, settings: Settings, slug: str) -> None:
+    from newsprism.models import ArticleDraft
+    from newsprism.store.articles import add_articles
+
+    draft = ArticleDraft(
+        url=f"https://news.example/{slug}",
+        title=f"Harbour council approves the {slug} plan",
+        text=f"The harbour council approved the {slug} plan on a vote of seven to two.",
+        outlet_domain="news.example",
+    )
+    assert add_articles(db, [draft], settings).added_ids
+
+
+def _unclustered(db: Database) -> int:
+    with db.read() as conn:
+        return int(
+            conn.execute(
+                sa.select(sa.func.count()).where(schema.articles.c.clustered_at.is_(None))
+            ).scalar_one()
+        )
+
+
+def test_assignment_waits_while_articles_keep_arriving(
+    db: Database, worker_settings: Settings
+) -> None:
+    from newsprism.pipeline import worker_state
+    from newsprism.pipeline.tasks import assign_stories
+
+    worker_state.set_settings(
+        replace(worker_settings, assign_quiet_s=3600, assign_max_delay_s=7200)
+    )
+    _store_one(db, worker_settings, "ferry")
+    assert assign_stories()["skipped"] == 1
+    assert _unclustered(db) == 1
+
+
+def test_assigning_twice_changes_nothing_the_second_time(
+    db: Database, worker_settings: Settings
+) -> None:
+    from newsprism.pipeline import worker_state
+    from newsprism.pipeline.tasks import assign_stories
+
+    worker_state.set_settings(replace(worker_settings, assign_quiet_s=0))
+    for slug in ("ferry", "tunnel", "bridge"):
+        _store_one(db, worker_settings, slug)
+    first = assign_stories()
+    assert first["clustered"] == 3 and first["skipped"] == 0
+    snapshot = _articles(db)
+    with db.read() as conn:
+        stories = conn.execute(sa.select(schema.stories).order_by(schema.stories.c.id)).all()
+    second = assign_stories()
+    assert second["clustered"] == 0 and second["stories_created"] == 0
+    assert _articles(db) == snapshot
+    with db.read() as conn:
+        assert (
+            conn.execute(sa.select(schema.stories).order_by(schema.stories.c.id)).all() == stories
+        )
+    assert _unclustered(db) == 0
+    assert _queued_tasks("newsprism.analyze") == ["newsprism.analyze_stories"]
