@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
-from newsprism.analyze.corpus import META_KEY, corpus_counts
+from newsprism.analyze.corpus import META_KEY, corpus_counts, stored_corpus_counts
 from newsprism.analyze.framing import CorpusCounts, framing, headlines_by_side, log_odds_z
 from newsprism.analyze.tags import clean_name, story_tags, tag_kind
 from newsprism.analyze.terms import framing_terms
@@ -113,6 +114,10 @@ def test_corpus_counts_are_built_once_and_kept_in_meta(db, settings) -> None:  #
     with db.write() as conn:
         again = corpus_counts(conn, settings)
     assert again.counts == counts.counts
+    with db.read() as conn:
+        fresh = stored_corpus_counts(conn, settings)
+        assert fresh is not None and fresh.counts == counts.counts
+        assert stored_corpus_counts(conn, replace(settings, framing_corpus_max_age_h=0)) is None
 
 
 def test_tags_are_names_several_reports_use_with_their_kind() -> None:

@@ -43,6 +43,14 @@ def build_corpus_counts(conn: Connection, settings: Settings) -> dict[str, objec
     }
 
 
+def stored_corpus_counts(conn: Connection, settings: Settings) -> CorpusCounts | None:
+    """The stored counts while they are fresh, else None."""
+    value = meta_value(conn, META_KEY)
+    if not _fresh(value, settings.framing_corpus_max_age_h, utcnow()):
+        return None
+    return CorpusCounts(counts=dict(value["counts"]), total=int(value["total"]))
+
+
 def corpus_counts(conn: Connection, settings: Settings, *, rebuild: bool = False) -> CorpusCounts:
     """The stored counts, rebuilt (in this write transaction) when missing or stale."""
     value = meta_value(conn, META_KEY)

@@ -136,10 +136,13 @@ def refresh_story(db: Database, settings: Settings, story_id: int, corpus: Corpu
 
 def refresh_dirty_stories(db: Database, settings: Settings) -> int:
     """Analyse every dirty story once; returns how many were (re-)analysed."""
-    from newsprism.analyze.corpus import corpus_counts
+    from newsprism.analyze.corpus import corpus_counts, stored_corpus_counts
 
-    with db.write() as conn:
-        corpus = corpus_counts(conn, settings)
+    with db.read() as conn:
+        corpus = stored_corpus_counts(conn, settings)
+    if corpus is None:
+        with db.write() as conn:
+            corpus = corpus_counts(conn, settings)
     analysed = 0
     last_id = 0
     while True:
