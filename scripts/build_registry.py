@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale
+from babel.languages import get_official_languages
 
 from newsprism.domains import registrable_domain
 from newsprism.registry.bundle import (
@@ -425,6 +426,11 @@ def finish(draft: OutletDraft) -> BundledOutlet:
         draft.countries.most_common(1)[0][0] if draft.countries else cctld_country(draft.domain)
     )
     language = draft.languages.most_common(1)[0][0] if draft.languages else None
+    if language is None and country:
+        # Only where the country has one official language: a guess in India or Canada would
+        # be wrong half the time.
+        official = get_official_languages(country.upper(), de_facto=True)
+        language = official[0] if len(official) == 1 else None
     ordered = sorted(draft.feeds.values(), key=feed_rank)
     feeds = [
         BundledFeed(

@@ -7,13 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from newsprism.config import Settings
 from newsprism.errors import InputError
 from newsprism.registry.bundle import Bundle, BundledFeed, BundledOutlet, bundle_version
 from newsprism.registry.load import load_registry
-from newsprism.registry.opml import parse_opml
+from newsprism.registry.opml import OpmlOutlet, parse_opml, write_opml
 from newsprism.registry.sources import export_opml, import_opml
 from newsprism.store.database import Database
 from newsprism.store.schema import feeds, outlets
@@ -232,3 +234,46 @@ def test_oversized_opml_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(opml, "MAX_OPML_BYTES", 64)
     with pytest.raises(InputError, match=r"big\.opml: 100 bytes is over the 64-byte OPML limit"):
         parse_opml(b" " * 100, "big.opml")
+
+
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40
+).filter(lambda t: t.strip() == t and t.strip())
+_CONTROL = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=31), max_size=3)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=_TEXT,
+    title=st.none() | _TEXT,
+    categories=st.lists(_TEXT, max_size=4, unique=True),
+    enabled=st.booleans(),
+)
+def test_any_names_titles_and_categories_survive_write_then_parse(
+    name: str, title: str | None, categories: list[str], enabled: bool
+) -> None:
+    outlet = OpmlOutlet(
+        domain="example.org",
+        name=name,
+        homepage="https://example.org/",
+        country="fr",
+        language="fr",
+        categories=categories,
+        feeds=[("https://example.org/rss?a=1&b=<2>", title, enabled)],
+    )
+    (feed,) = parse_opml(write_opml([outlet]), "generated.opml")
+    assert feed.url == "https://example.org/rss?a=1&b=<2>"
+    assert feed.outlet_domain == "example.org" and feed.outlet_name == name
+    assert feed.title == title
+    assert feed.categories == categories
+    assert (feed.country, feed.language) == ("fr", "fr")
+    assert (feed.enabled is not False) == enabled  # absent means enabled, as in other readers
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=_TEXT, noise=_CONTROL)
+def test_control_characters_in_titles_never_make_an_unreadable_file(name: str, noise: str) -> None:
+    dirty = f"{name}{noise}"
+    outlet = OpmlOutlet("example.org", dirty, feeds=[("https://example.org/rss", dirty, True)])
+    (feed,) = parse_opml(write_opml([outlet]), "generated.opml")
+    assert feed.outlet_name is not None and feed.outlet_name.startswith(name)

@@ -177,6 +177,15 @@ def _split(value: str | None) -> list[str]:
     return [part.strip().strip("/") for part in value.split(",") if part.strip().strip("/")]
 
 
+# Characters XML 1.0 cannot carry at all (C0 controls but tab, CR, LF; lone surrogates; FFFE/F).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(value: str) -> str:
+    """Feed titles come from anywhere; a stray control character would make the file unreadable."""
+    return _NOT_XML.sub("", value)
+
+
 def write_opml(outlets: list[OpmlOutlet], *, title: str = "newsprism sources") -> bytes:
     """OPML 2.0 with one outline per outlet holding its feeds."""
     root = ET.Element("opml", {"version": "2.0"})
@@ -186,7 +195,8 @@ def write_opml(outlets: list[OpmlOutlet], *, title: str = "newsprism sources") -
     ET.SubElement(head, "dateCreated").text = format_datetime(created, usegmt=True)
     body = ET.SubElement(root, "body")
     for outlet in outlets:
-        attrs = {"text": outlet.name, "title": outlet.name, f"{{{NS}}}domain": outlet.domain}
+        name = _xml_safe(outlet.name)
+        attrs = {"text": name, "title": name, f"{{{NS}}}domain": outlet.domain}
         if outlet.homepage:
             attrs["htmlUrl"] = outlet.homepage
         if outlet.country:
@@ -195,11 +205,12 @@ def write_opml(outlets: list[OpmlOutlet], *, title: str = "newsprism sources") -
             attrs[f"{{{NS}}}language"] = outlet.language
         if outlet.categories:
             # OPML's own attribute for other readers; ours keeps names with commas intact.
-            attrs["category"] = ",".join(c.replace(",", " ") for c in outlet.categories)
-            attrs[f"{{{NS}}}categories"] = json.dumps(outlet.categories, ensure_ascii=False)
+            attrs["category"] = _xml_safe(",".join(c.replace(",", " ") for c in outlet.categories))
+            attrs[f"{{{NS}}}categories"] = json.dumps(outlet.categories)  # \u-escaped: always safe
         group = ET.SubElement(body, "outline", attrs)
-        for url, feed_title, enabled in outlet.feeds:
-            feed_attrs = {"type": "rss", "text": feed_title or outlet.name, "xmlUrl": url}
+        for url, raw_title, enabled in outlet.feeds:
+            feed_title = _xml_safe(raw_title) if raw_title else None
+            feed_attrs = {"type": "rss", "text": feed_title or name, "xmlUrl": _xml_safe(url)}
             if feed_title:
                 feed_attrs["title"] = feed_title
             if outlet.homepage:
