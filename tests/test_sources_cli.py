@@ -198,3 +198,17 @@ def test_ratings_list_counts_per_provider(run_cli: Any) -> None:
     run_cli("ratings", "import", "--provider", "wikipedia-rsp", str(RATINGS / "wikipedia_rsp.json"))
     result = run_cli("ratings", "list", "--json")
     assert json.loads(result.stdout) == {"wikipedia-rsp": 4}
+
+
+def test_sources_remove_deletes_feeds_and_refuses_unknown_urls(
+    run_cli: Any, db: Database, settings: Settings
+) -> None:
+    load_registry(db, settings, bundle())
+    typo = run_cli("sources", "remove", "https://kurier.at/main.xml", "https://kurier.at/nope")
+    assert typo.exit_code == 1 and "https://kurier.at/nope" in typo.stderr
+    assert run_cli("sources", "remove", "https://kurier.at/main.xml").exit_code == 0
+    listed = json.loads(
+        run_cli("sources", "list", "--all", "--domain", "kurier.at", "--json").stdout
+    )
+    urls = [f["url"] for f in listed[0]["feeds"]]
+    assert "https://kurier.at/main.xml" not in urls and len(urls) == 3

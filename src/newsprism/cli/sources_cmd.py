@@ -256,6 +256,22 @@ def disable_cmd(
     _switch(False, countries, categories, domains, 0, as_json)
 
 
+@sources.command("remove")
+@click.argument("urls", nargs=-1, required=True)
+@db_option
+def remove_cmd(urls: tuple[str, ...]) -> None:
+    """Remove feeds by URL (their articles stay). To stop polling an outlet, use disable."""
+    from newsprism.errors import InputError
+    from newsprism.store.outlets import delete_feed
+
+    with app_context().db.write() as conn:
+        missing = [url for url in urls if not delete_feed(conn, url)]
+        if missing:
+            # Raising rolls the whole removal back: nothing half-done on a typo.
+            raise InputError(f"no feed with URL {missing[0]!r} (see: newsprism sources list --all)")
+    click.echo(f"removed {len(urls)} feed{'s' if len(urls) != 1 else ''}")
+
+
 @sources.command("load-registry")
 @json_option
 @db_option

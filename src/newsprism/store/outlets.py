@@ -124,6 +124,12 @@ def add_feed(
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
+def delete_feed(conn: Connection, url: str) -> bool:
+    """Remove a feed; its articles stay (their feed_id is cleared). False when no such feed."""
+    result = conn.execute(delete(feeds).where(feeds.c.url == url.strip()))
+    return bool(result.rowcount)
+
+
 # ------------------------------------------------------------------------ bulk registry
 
 
