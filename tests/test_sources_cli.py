@@ -212,3 +212,13 @@ def test_sources_remove_deletes_feeds_and_refuses_unknown_urls(
     )
     urls = [f["url"] for f in listed[0]["feeds"]]
     assert "https://kurier.at/main.xml" not in urls and len(urls) == 3
+
+
+def test_sources_add_says_what_it_added_in_words(run_cli: Any) -> None:
+    with LoopbackServer() as server:
+        url = server.fixture("/feed.xml", "rss20.xml")
+        first = run_cli("sources", "add", url, "--outlet", "example-outlet.com")
+        second = run_cli("sources", "add", url, "--outlet", "example-outlet.com")
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout.startswith(f"added {url} for example-outlet.com")
+    assert second.stdout.startswith(f"already present: {url}")

@@ -45,9 +45,14 @@ def _plain(value: Any) -> Any:
 
 def _describe_added(added: Any) -> str:
     fields = _plain(added)
-    if isinstance(fields, dict):
-        return "added: " + ", ".join(f"{k}={v}" for k, v in fields.items() if v is not None)
-    return f"added: {added}"
+    if not isinstance(fields, dict) or "feed_url" not in fields:
+        return f"added: {added}"
+    verb = "added" if fields.get("created", True) else "already present:"
+    found = " (discovered on the page)" if fields.get("discovered") else ""
+    return (
+        f"{verb} {fields['feed_url']}{found} for {fields.get('outlet_domain', '?')}, "
+        f"{fields.get('entries', 0)} entries now"
+    )
 
 
 @sources.command("import")
