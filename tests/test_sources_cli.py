@@ -222,3 +222,17 @@ def test_sources_add_says_what_it_added_in_words(run_cli: Any) -> None:
     assert first.exit_code == 0, first.stderr
     assert first.stdout.startswith(f"added {url} for example-outlet.com")
     assert second.stdout.startswith(f"already present: {url}")
+
+
+def test_sources_categories_and_countries_count_outlets_and_polled_ones(
+    run_cli: Any, db: Database, settings: Settings
+) -> None:
+    load_registry(db, settings, bundle())
+    categories = json.loads(run_cli("sources", "categories", "--json").stdout)
+    assert categories[0] == {"name": "USA", "outlets": 2, "enabled": 2}
+    assert {"name": "Austria", "outlets": 1, "enabled": 0} in categories
+    countries = json.loads(run_cli("sources", "categories", "--countries", "--json").stdout)
+    assert countries == [
+        {"name": "us", "outlets": 3, "enabled": 2},
+        {"name": "at", "outlets": 1, "enabled": 0},
+    ]

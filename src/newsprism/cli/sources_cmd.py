@@ -261,6 +261,22 @@ def disable_cmd(
     _switch(False, countries, categories, domains, 0, as_json)
 
 
+@sources.command("categories")
+@click.option("--countries", is_flag=True, help="Countries instead of categories.")
+@json_option
+@db_option
+def categories_cmd(countries: bool, as_json: bool) -> None:
+    """The categories (or countries) that sources enable --category/--country accept."""
+    from newsprism.registry.sources import source_groups
+
+    groups = source_groups(app_context().db, by="country" if countries else "category")
+    if as_json:
+        emit_json(groups)
+        return
+    for group in groups:
+        click.echo(f"{group['outlets']:>6} outlets {group['enabled']:>5} polled  {group['name']}")
+
+
 @sources.command("remove")
 @click.argument("urls", nargs=-1, required=True)
 @db_option

@@ -287,3 +287,21 @@ def _as_dict(source: SourceRow, profile: Any) -> dict[str, Any]:
             for f in source.feeds
         ],
     }
+
+
+def source_groups(db: Database, *, by: str = "category") -> list[dict[str, Any]]:
+    """Categories (or countries) with how many outlets with feeds each has, and how many are on."""
+    with db.read() as conn:
+        sources = list_sources(conn)
+    totals: dict[str, list[int]] = {}
+    for source in sources:
+        keys = source.outlet.categories if by == "category" else [source.outlet.country or "-"]
+        polled = any(f.enabled for f in source.feeds)
+        for key in keys:
+            entry = totals.setdefault(key, [0, 0])
+            entry[0] += 1
+            entry[1] += polled
+    return [
+        {"name": key, "outlets": total, "enabled": enabled}
+        for key, (total, enabled) in sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    ]
