@@ -9,7 +9,7 @@ import pytest
 
 from newsprism.errors import InputError
 from newsprism.registry import scales
-from newsprism.registry.importers import read_ratings
+from newsprism.registry.importers import RatingRow, read_ratings
 
 RATINGS = Path(__file__).with_name("fixtures") / "ratings"
 
@@ -180,3 +180,25 @@ def test_non_utf8_and_missing_files_are_named(tmp_path: Path) -> None:
         read_ratings("csv", path)
     with pytest.raises(InputError, match=r"nope\.csv: no such file"):
         read_ratings("csv", tmp_path / "nope.csv")
+
+
+def test_empty_or_headerless_allsides_file_is_a_clear_error(tmp_path: Path) -> None:
+    empty = write(tmp_path, "allsides.csv", "")
+    with pytest.raises(InputError, match=r"allsides\.csv: not the AllSides CSV layout"):
+        read_ratings("allsides", empty)
+    wrong = write(tmp_path, "other.csv", "source,reliability,bias\nX,40,0\n")
+    with pytest.raises(InputError, match=r"missing column\(s\) type, allsides_url, url"):
+        read_ratings("allsides", wrong)
+
+
+def test_multibyte_names_anywhere_in_the_file_are_read() -> None:
+    data = (RATINGS / "allsides.csv").read_text(encoding="utf-8")
+    padded = data.replace("Unlisted Gazette", "Gazeta Ñandú " + "é" * 3000)
+    rows = read_ratings_bytes("allsides", padded.encode("utf-8"))
+    assert any(r.name and r.name.startswith("Gazeta Ñandú") for r in rows)
+
+
+def read_ratings_bytes(provider: str, data: bytes) -> list[RatingRow]:
+    from newsprism.registry.importers import READERS
+
+    return READERS[provider](data, "memory.csv")

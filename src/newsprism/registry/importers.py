@@ -110,7 +110,8 @@ def _csv_rows(
     missing = [column for column in required if column not in header]
     if missing:
         raise InputError(
-            f"{source}: not the {layout} layout: missing column(s) {', '.join(missing)} "
+            f"{source}: not the {layout} layout: missing column(s) "
+            f"{', '.join(c or '(unnamed first column)' for c in missing)} "
             f"(header: {','.join(header) or 'empty'})"
         )
     reader.fieldnames = header
@@ -229,9 +230,10 @@ def _read_mbfc_csv(data: bytes, source: str) -> list[RatingRow]:
 def read_allsides(data: bytes, source: str) -> list[RatingRow]:
     rows = []
     rated_at = _date_from_name(source)
-    text_head = _text(data[:4096], source).splitlines()[0] if data else ""
-    name_column = text_head.split(",", 1)[0].strip().lower()
-    required = (name_column or "", "bias", "type", "allsides_url", "url")
+    # The outlet's name sits in the first column, whose header is empty in the published file.
+    lines = _text(data, source).splitlines()
+    name_column = lines[0].split(",", 1)[0].strip().strip('"').lower() if lines else ""
+    required = (name_column, "bias", "type", "allsides_url", "url")
     for line, row in _csv_rows(data, source, required, "AllSides CSV"):
         name = row.get(name_column, "")
         label = row["bias"]
