@@ -419,6 +419,27 @@ def feed_rank(entry: FeedEntry) -> tuple[int, int, int, int, str]:
     return (curated, general, depth, len(entry.url), entry.url)
 
 
+def _feed_key(url: str) -> str:
+    """One feed under its spellings: http/https, www. or not, a trailing slash."""
+    rest = url.split("://", 1)[-1]
+    host, _, path = rest.partition("/")
+    host = host.lower().removeprefix("www.")
+    return f"{host}/{path}".rstrip("/")
+
+
+def _without_spelling_variants(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """Keep each feed once (in rank order), under its https spelling when the lists give one."""
+    chosen: dict[str, FeedEntry] = {}
+    for entry in entries:
+        key = _feed_key(entry.url)
+        kept = chosen.get(key)
+        if kept is None:
+            chosen[key] = entry
+        elif kept.url.startswith("http://") and entry.url.startswith("https://"):
+            chosen[key] = FeedEntry(**{**kept.__dict__, "url": entry.url})
+    return list(chosen.values())
+
+
 def finish(draft: OutletDraft) -> BundledOutlet:
     names = sorted((p, n) for p, n in draft.names if n)
     name = names[0][1] if names else draft.domain
@@ -431,7 +452,7 @@ def finish(draft: OutletDraft) -> BundledOutlet:
         # be wrong half the time.
         official = get_official_languages(country.upper(), de_facto=True)
         language = official[0] if len(official) == 1 else None
-    ordered = sorted(draft.feeds.values(), key=feed_rank)
+    ordered = _without_spelling_variants(sorted(draft.feeds.values(), key=feed_rank))
     feeds = [
         BundledFeed(
             url=entry.url,

@@ -92,6 +92,10 @@ def test_bundled_registry_is_real_balanced_and_free_of_platforms() -> None:
         assert item.feeds, item.domain
         assert all(f.url.startswith(("http://", "https://")) for f in item.feeds)
         assert not any(f.default for f in item.feeds) or item.default
+        spellings = {
+            f.url.split("://", 1)[1].lower().removeprefix("www.").rstrip("/") for f in item.feeds
+        }
+        assert len(spellings) == len(item.feeds), item.domain  # http/https, www, slash variants
     assert bundled_path(OUTLETS_FILE).stat().st_size < 3 * 1024 * 1024
 
 
