@@ -170,3 +170,10 @@ def test_summaries_of_real_neus_stories_are_verbatim(shared_data: Path) -> None:
         assert bullets
         for bullet in bullets:
             assert is_verbatim(bullet.text, [articles[i].text for i in bullet.article_ids])
+
+
+def test_a_minimum_number_of_bullets_is_met_when_the_story_has_the_sentences() -> None:
+    natural = summarize_extractive(WILDFIRE, SummaryOptions(max_bullets=5))
+    forced = summarize_extractive(WILDFIRE, SummaryOptions(min_bullets=4, max_bullets=5))
+    assert len(forced) >= 4 > len(natural) or len(natural) >= 4
+    assert [b.text for b in forced[: len(natural)]] == [b.text for b in natural]

@@ -48,6 +48,7 @@ class SummaryOptions:
     # validation splits (a summary a little shorter than the reference scores higher F1).
     target_tokens: float = 59.0
     max_bullets: int = 5
+    min_bullets: int = 1
     side_bonus: float = 0.1
 
 
@@ -118,7 +119,12 @@ def summarize_extractive(
     matched, length, current = 0.0, 0, 0.0
     while len(chosen) < options.max_bullets:
         covered_sides = set().union(*(c.sides for c in chosen)) if chosen else set()
-        best, best_gain, best_matched = None, 0.0, 0.0
+        # Below the minimum, the best sentence is taken even if it lowers the expected score.
+        best, best_gain, best_matched = (
+            None,
+            (0.0 if len(chosen) >= options.min_bullets else -1e9),
+            0.0,
+        )
         for candidate in candidates:
             if candidate in chosen:
                 continue

@@ -36,5 +36,7 @@ def summarize_story(articles: Sequence[SourceArticle], settings: Settings) -> St
         except LLMUnavailable as exc:
             log.warning("extractive summary instead: %s", exc)
             notes.append(str(exc))
-    options = SummaryOptions(max_bullets=settings.summary_max_bullets)
+    options = SummaryOptions(
+        max_bullets=settings.summary_max_bullets, min_bullets=settings.summary_min_bullets
+    )
     return StorySummary("extractive", summarize_extractive(articles, options), notes)
