@@ -136,3 +136,10 @@ def test_pool_is_reachable_from_the_extract_module() -> None:
     from newsprism.ingest import extract
 
     assert extract.ExtractionPool is ExtractionPool
+
+
+def test_closed_pool_answers_with_an_error_not_an_exception() -> None:
+    pool = ExtractionPool(workers=1, timeout_s=5, extractor=slow_or_crashing_extractor)
+    pool.close()
+    result = pool.extract(b"x", "https://x.example/a")
+    assert result.text == "" and result.note == "extraction pool is closed"

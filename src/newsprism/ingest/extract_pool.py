@@ -20,6 +20,8 @@ from typing import Any
 from newsprism.ingest.extract import DEFAULT_MAX_BYTES, Extracted, extract_page
 
 Extractor = Callable[..., Extracted]
+# Start-up (imports) of a worker process; generous, since it is not page work.
+WORKER_START_TIMEOUT_S = 120.0
 
 
 @dataclass(slots=True)
@@ -38,7 +40,12 @@ class PageResult:
 
 
 def _worker_main(conn: Connection, max_bytes: int, extractor: Extractor) -> None:
-    # Runs in the child: one page at a time, until the parent closes the pipe.
+    # Runs in the child: say it is ready (imports done), then one page at a time until the
+    # parent closes the pipe.
+    try:
+        conn.send(("ready", None))
+    except (BrokenPipeError, OSError):
+        return
     while True:
         try:
             html, url, content_type = conn.recv()
@@ -104,7 +111,17 @@ class ExtractionPool:
         )
         process.start()
         child.close()
-        return _Worker(process, parent)
+        worker = _Worker(process, parent)
+        # A fresh worker spends seconds importing lxml and trafilatura (more on a busy
+        # machine); that time must not count against the first page's timeout.
+        try:
+            ready = parent.poll(WORKER_START_TIMEOUT_S) and parent.recv()[0] == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self._stop(worker, kill=True)
+            raise RuntimeError("an extraction worker did not start")
+        return worker
 
     @staticmethod
     def _stop(worker: _Worker, *, kill: bool) -> None:
@@ -155,7 +172,10 @@ class ExtractionPool:
 
     def run(self, job: PageJob) -> PageResult:
         """One page in a worker; a timeout or crash costs that worker, never the caller."""
-        worker = self._checkout()
+        try:
+            worker = self._checkout()
+        except RuntimeError as exc:  # closed pool, or a worker that would not start
+            return PageResult(job.key, None, str(exc))
         try:
             worker.conn.send((job.html, job.url, job.content_type))
             if not worker.conn.poll(self.timeout_s):
