@@ -128,3 +128,23 @@ def test_failed_feed_reason_is_visible_in_sources_list(
     assert feed["last_status"] == "error"
     assert feed["consecutive_failures"] == 1
     assert feed["last_error"].startswith("not a feed: the server sent an HTML page")
+
+
+def test_poll_forever_outlives_a_failing_cycle(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from newsprism.cli import poll_cmd
+
+    calls: list[int] = []
+
+    def flaky_cycle(*args: object, **kwargs: object) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database went away")
+        os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C sends
+
+    monkeypatch.setattr(poll_cmd, "_cycle", flaky_cycle)
+    monkeypatch.setattr(poll_cmd, "MAX_SLEEP_S", 0.0)
+    result = run_cli("poll")
+    assert result.exit_code == 0, result.stderr
+    assert len(calls) == 2
+    assert "cycle failed: RuntimeError: database went away" in result.stderr
+    assert "newsprism poll: stopped" in result.stderr

@@ -52,8 +52,17 @@ def poll(once: bool, no_process: bool) -> None:
         # (and trafilatura in it) every minute would cost more than the polling itself.
         with Fetcher(settings) as fetcher, _extraction_pool(settings) as extractor:
             while not stop.is_set():
-                _cycle(db, settings, stop, fetcher, extractor, process=not no_process)
-                stop.wait(_sleep_seconds(db))
+                try:
+                    _cycle(db, settings, stop, fetcher, extractor, process=not no_process)
+                    pause = _sleep_seconds(db)
+                except Exception as exc:  # a long-running poller outlives a bad cycle
+                    err_console.print(
+                        f"newsprism poll: cycle failed: {type(exc).__name__}: {exc}; "
+                        f"retrying in {MAX_SLEEP_S:g} s",
+                        markup=False,
+                    )
+                    pause = MAX_SLEEP_S
+                stop.wait(pause)
     finally:
         signal.signal(signal.SIGINT, previous)
     err_console.print("newsprism poll: stopped")
