@@ -214,3 +214,21 @@ def test_exact_copy_across_outlets_is_a_repost(db: Database, settings: Settings)
     with db.read() as conn:
         first, second = load_articles(conn, result.added_ids)
     assert second.repost_of == first.id and result.reposts == 1
+
+
+def test_mojibake_in_title_and_text_is_repaired(db: Database, settings: Settings) -> None:
+    result = add_articles(
+        db,
+        [
+            ArticleDraft(
+                url="https://a.com/m",
+                title="ObamaÃ¢â‚¬â„¢s Ã¢â‚¬Ëœtrickle downÃ¢â‚¬â„¢ remark",
+                text="The candidateâ€™s speech drew a crowd. Café owners in São Paulo cheered.",
+            )
+        ],
+        settings,
+    )
+    with db.read() as conn:
+        [record] = load_articles(conn, result.added_ids)
+    assert record.title == "Obama’s ‘trickle down’ remark"
+    assert record.text == "The candidate’s speech drew a crowd. Café owners in São Paulo cheered."

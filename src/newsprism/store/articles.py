@@ -35,6 +35,7 @@ from newsprism.ingest.canonical import (
 )
 from newsprism.ingest.dedup import NearDuplicateIndex, fingerprint
 from newsprism.ingest.language import detect_language
+from newsprism.ingest.mojibake import repair_mojibake
 from newsprism.models import ArticleDraft, ArticleRecord
 from newsprism.store.database import Database
 from newsprism.store.outlets import get_or_create_outlet
@@ -79,7 +80,7 @@ def _clean(value: str | None, limit: int | None = None) -> str | None:
     # PostgreSQL refuses NUL characters in text; scraped pages contain them now and then.
     if value is None:
         return None
-    value = value.replace("\x00", "").strip()
+    value = repair_mojibake(value.replace("\x00", "")).strip()
     if limit is not None:
         value = value[:limit]
     return value or None
