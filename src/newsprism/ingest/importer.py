@@ -27,8 +27,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import insert, update
-
 from newsprism.config import Settings
 from newsprism.errors import InputError
 from newsprism.ingest.dates import normalize_date
@@ -42,7 +40,7 @@ from newsprism.store.articles import (
     stored_ids_by_key,
 )
 from newsprism.store.database import Database
-from newsprism.store.schema import imports
+from newsprism.store.imports import finish_import_run, record_import_progress, start_import_run
 from newsprism.timeutil import utcnow
 
 # 500 lines a transaction: big enough that commit costs vanish, small enough that a kill
@@ -344,10 +342,12 @@ def _commit(
         report.added += len(result.added_ids)
         report.duplicates += result.duplicates
         report.reposts += result.reposts
-        conn.execute(
-            update(imports)
-            .where(imports.c.id == import_id)
-            .values(lines_read=report.lines, added=report.added, skipped=report.duplicates)
+        record_import_progress(
+            conn,
+            import_id,
+            lines_read=report.lines,
+            added=report.added,
+            skipped=report.duplicates,
         )
     if on_progress is not None:
         on_progress(work.lines, bytes_read)
@@ -355,34 +355,18 @@ def _commit(
 
 def _start_import(db: Database, report: ImportReport) -> int:
     with db.write() as conn:
-        result = conn.execute(
-            insert(imports)
-            .values(
-                source=report.source,
-                started_at=utcnow(),
-                lines_read=0,
-                added=0,
-                skipped=0,
-                notes={},
-            )
-            .returning(imports.c.id)
-        )
-        return int(result.scalar_one())
+        return start_import_run(conn, report.source)
 
 
 def _finish_import(db: Database, import_id: int, report: ImportReport) -> None:
     notes = report.as_dict()
-    notes.pop("problems")
     notes["problems"] = report.problems[:20]
     with db.write() as conn:
-        conn.execute(
-            update(imports)
-            .where(imports.c.id == import_id)
-            .values(
-                finished_at=utcnow(),
-                lines_read=report.lines,
-                added=report.added,
-                skipped=report.duplicates + report.rejected,
-                notes=notes,
-            )
+        finish_import_run(
+            conn,
+            import_id,
+            lines_read=report.lines,
+            added=report.added,
+            skipped=report.duplicates + report.rejected,
+            notes=notes,
         )
