@@ -39,8 +39,8 @@ def stories(limit: int, as_json: bool) -> None:
     if not found:
         console.print("No stories yet: import or poll articles, then they are grouped here.")
         return
-    table = Table(show_lines=False)
-    for name in ("id", "headline", "articles", "outlets", "left/center/right/unrated", "updated"):
+    table = Table(show_lines=False, caption="outlets by side: left/center/right/unrated")
+    for name in ("id", "headline", "articles", "outlets", "L/C/R/U", "updated"):
         table.add_column(name, overflow="fold")
     for s in found:
         bias = s["bias"]
@@ -67,7 +67,8 @@ def _print_story(detail: dict[str, Any]) -> None:
         console.print(f"[dim]story {detail['requested_id']} was merged into this one[/]")
     console.print(
         f"{coverage['articles']} articles from {coverage['outlets']} outlets · "
-        f"{coverage['independent_reports']} independent reports, {coverage['reposts']} reposts · "
+        f"{coverage['independent_reports']} independent, {coverage['reposts']} repost"
+        f"{'s' if coverage['reposts'] != 1 else ''} · "
         f"first {coverage['first_published']} · last {coverage['last_updated']}"
     )
     console.print(_bias_line(coverage["bias"]) + "  (outlets; unrated apart)")
