@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import math
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -96,8 +97,19 @@ class StoryState:
     numbers: Counter[str] = field(default_factory=Counter)
     outlets: Counter[int] = field(default_factory=Counter)
     members: deque[ArticleDoc] = field(default_factory=lambda: deque(maxlen=MEMBERS_KEPT))
+    _core: tuple[tuple[str, ...], float] | None = None
+
+    def core_entities(self) -> tuple[tuple[str, ...], float]:
+        """Names used by at least half the story's articles (all of them while it is small),
+        with their summed IDF weight; cached until the story changes."""
+        if self._core is None:
+            need = max(1, math.ceil(self.size / 2))
+            core = tuple(sorted(k for k, c in self.entities.items() if c >= need))
+            self._core = (core, sum(self.entity_weights[k] for k in core))
+        return self._core
 
     def add(self, doc: ArticleDoc) -> None:
+        self._core = None
         self.size += 1
         self.title.add(doc.title)
         self.lede.add(doc.lede)
@@ -115,6 +127,7 @@ class StoryState:
 
     def absorb(self, other: StoryState) -> None:
         """Take in a story merged into this one."""
+        self._core = None
         self.size += other.size
         self.title.absorb(other.title)
         self.lede.absorb(other.lede)

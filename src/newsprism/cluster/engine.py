@@ -10,9 +10,10 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 
 from newsprism.cluster.documents import ArticleDoc, StoryState
-from newsprism.cluster.features import FEATURES, pair_features, with_relative
+from newsprism.cluster.features import FEATURES, candidate_rows
 from newsprism.cluster.model import ClusterModel
 
 # Stories scored per article, ranked by shared query-term weight. On the training split's windows
@@ -21,6 +22,9 @@ MAX_CANDIDATES = 15
 # Stories kept per term in the index: the most recently active ones. Bounds the work per article
 # however many stories a busy window holds on a common word.
 POSTING_CAP = 400
+# Of those, the most recently active stories that a query term votes for. A common word's
+# older stories rarely win, and this keeps the lookup at a fixed cost per article.
+VOTERS_PER_TERM = 100
 # Members of a story re-scored by the merge pass: its latest articles speak for it.
 MERGE_MEMBERS = 8
 # How often (in assigned articles) stories that left the time window are dropped.
@@ -68,7 +72,7 @@ class Clusterer:
             if not ids:
                 continue
             weight = doc.body.get(term, 0.0)
-            for story_id in ids:
+            for story_id in islice(reversed(ids), VOTERS_PER_TERM):
                 votes[story_id] = votes.get(story_id, 0.0) + weight
         best = heapq.nlargest(MAX_CANDIDATES, votes.items(), key=lambda kv: (kv[1], -kv[0]))
         out = []
@@ -82,10 +86,9 @@ class Clusterer:
         stories = self.candidates(doc)
         if not stories:
             return Decision(None, False, 0)
-        rows = with_relative([pair_features(doc, s) for s in stories])
         scored = [
             Scored(s, row, self.model.probability(row, _gap_days(doc, s)))
-            for s, row in zip(stories, rows, strict=True)
+            for s, row in candidate_rows(doc, stories)
         ]
         # Ties go to the older story so that the outcome does not depend on dict order.
         best = max(scored, key=lambda c: (c.probability, -c.story.story_id))
@@ -93,9 +96,7 @@ class Clusterer:
 
     def feature_rows(self, doc: ArticleDoc) -> list[tuple[int, list[float]]]:
         """(story id, features) of every candidate: what the training script learns from."""
-        stories = self.candidates(doc)
-        rows = with_relative([pair_features(doc, s) for s in stories])
-        return [(s.story_id, row) for s, row in zip(stories, rows, strict=True)]
+        return [(s.story_id, row) for s, row in candidate_rows(doc, self.candidates(doc))]
 
     # --- state changes --------------------------------------------------------------------
 
@@ -170,8 +171,7 @@ class Clusterer:
             others = [s for s in self.candidates(member) if s.story_id != story.story_id]
             if not others:
                 continue
-            rows = with_relative([pair_features(member, s) for s in others])
-            for other, row in zip(others, rows, strict=True):
+            for other, row in candidate_rows(member, others):
                 p = self.model.probability(row, _gap_days(member, other))
                 totals[other.story_id] = totals.get(other.story_id, 0.0) + p
         if not totals:

@@ -33,26 +33,52 @@ RELATIVE_FEATURES = ("body_margin", "title_margin")
 FEATURES = PAIR_FEATURES + RELATIVE_FEATURES
 
 
-def pair_features(doc: ArticleDoc, story: StoryState) -> list[float]:
-    body_sims = [dot(doc.body, m.body) for m in story.members]
-    title_sims = [dot(doc.title, m.title) for m in story.members]
+# Candidates that get the full feature set: the best by text similarity. The rest still count
+# for the margins, which only need the cheap centroid cosines.
+SCORED_CANDIDATES = 6
+# Latest members compared one by one for the nearest-article features.
+NEAREST_MEMBERS = 8
+
+
+def candidate_rows(
+    doc: ArticleDoc, stories: list[StoryState]
+) -> list[tuple[StoryState, list[float]]]:
+    """Feature rows (in FEATURES order) for the most similar of ``stories``, best first."""
+    quick = [(s.body.cosine(doc.body), s.title.cosine(doc.title)) for s in stories]
+    order = sorted(range(len(stories)), key=lambda i: (-quick[i][0], stories[i].story_id))
+    out = []
+    for i in order[:SCORED_CANDIDATES]:
+        body_cos, title_cos = quick[i]
+        best_body = max((q[0] for j, q in enumerate(quick) if j != i), default=0.0)
+        best_title = max((q[1] for j, q in enumerate(quick) if j != i), default=0.0)
+        # The lead over the best other candidate: an article about Tuesday's vote resembles
+        # every vote story a little; what singles out its story is being clearly closer to it.
+        row = pair_features(doc, stories[i], body_cos, title_cos)
+        row += [body_cos - best_body, title_cos - best_title]
+        out.append((stories[i], row))
+    return out
+
+
+def pair_features(
+    doc: ArticleDoc, story: StoryState, body_cos: float, title_cos: float
+) -> list[float]:
+    members = list(story.members)[-NEAREST_MEMBERS:]
+    body_sims = [dot(doc.body, m.body) for m in members]
+    title_sims = [dot(doc.title, m.title) for m in members]
     shared = [k for k in doc.entities if k in story.entities]
     doc_weight = sum(doc.entities.values())
     shared_weight = sum(doc.entities[k] for k in shared)
-    # The story's "core" entities: named by at least half its articles (all of them when small).
-    core_need = max(1, math.ceil(story.size / 2))
-    core = [k for k, c in story.entities.items() if c >= core_need]
-    core_weight = sum(story.entity_weights[k] for k in core)
+    core, core_weight = story.core_entities()
     core_shared = sum(story.entity_weights[k] for k in core if k in doc.entities)
     numbers = sum(1 for n in doc.numbers if n in story.numbers)
     return [
-        story.title.cosine(doc.title),
+        title_cos,
         max(title_sims, default=0.0),
         story.lede.cosine(doc.lede),
         # Headlines and ledes word one event differently; across them framing matters less.
         story.body.cosine(doc.title),
         story.title.cosine(doc.body),
-        story.body.cosine(doc.body),
+        body_cos,
         max(body_sims, default=0.0),
         sum(body_sims) / len(body_sims) if body_sims else 0.0,
         shared_weight / doc_weight if doc_weight else 0.0,
@@ -76,23 +102,6 @@ def _shared_terms(doc: ArticleDoc, story: StoryState) -> float:
     hit = sum(w for t, w in zip(doc.query_terms, weights, strict=True) if t in total)
     whole = sum(weights)
     return hit / whole if whole else 0.0
-
-
-def with_relative(rows: list[list[float]]) -> list[list[float]]:
-    """Append each candidate's lead over the best *other* candidate (negative when behind).
-
-    An article about Tuesday's vote resembles every vote story a little; what singles out its
-    story is being clearly closer to it than to the rest.
-    """
-    body_index = PAIR_FEATURES.index("body_centroid")
-    title_index = PAIR_FEATURES.index("title_centroid")
-    out = []
-    for i, row in enumerate(rows):
-        others = [r for j, r in enumerate(rows) if j != i]
-        best_body = max((r[body_index] for r in others), default=0.0)
-        best_title = max((r[title_index] for r in others), default=0.0)
-        out.append([*row, row[body_index] - best_body, row[title_index] - best_title])
-    return out
 
 
 def shared_entity_names(doc: ArticleDoc, story: StoryState, limit: int = 5) -> list[str]:

@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 Vector = dict[str, float]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class IdfTable:
     """Document frequencies from the training corpus (English news ledes).
 
@@ -29,14 +29,18 @@ class IdfTable:
 
     documents: int
     frequencies: dict[str, int]
+    weights: dict[str, float] = field(init=False, repr=False, compare=False)
+    unseen: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Smoothed IDF as scikit-learn computes it, looked up once per term thereafter.
+        n = self.documents + 1
+        weights = {t: math.log(n / (df + 1)) + 1.0 for t, df in self.frequencies.items()}
+        object.__setattr__(self, "weights", weights)
+        object.__setattr__(self, "unseen", math.log(n) + 1.0)
 
     def idf(self, term: str) -> float:
-        df = self.frequencies.get(term, 0)
-        return math.log((self.documents + 1) / (df + 1)) + 1.0
-
-    @property
-    def max_idf(self) -> float:
-        return math.log(self.documents + 1) + 1.0
+        return self.weights.get(term, self.unseen)
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +52,8 @@ def default_idf() -> IdfTable:
 
 def tfidf(counts: Counter[str], idf: IdfTable) -> Vector:
     """Sublinear TF times IDF, L2-normalized (the usual choice for short news texts)."""
-    vector = {t: (1.0 + math.log(c)) * idf.idf(t) for t, c in counts.items()}
+    get, unseen = idf.weights.get, idf.unseen
+    vector = {t: (1.0 + math.log(c)) * get(t, unseen) for t, c in counts.items()}
     return normalize(vector)
 
 
