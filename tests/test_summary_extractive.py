@@ -177,3 +177,24 @@ def test_a_minimum_number_of_bullets_is_met_when_the_story_has_the_sentences() -
     forced = summarize_extractive(WILDFIRE, SummaryOptions(min_bullets=4, max_bullets=5))
     assert len(forced) >= 4 > len(natural) or len(natural) >= 4
     assert [b.text for b in forced[: len(natural)]] == [b.text for b in natural]
+
+
+def test_a_paraphrase_of_a_chosen_bullet_is_left_out() -> None:
+    articles = [
+        SourceArticle(
+            1,
+            "Bridge collapses",
+            "A bridge in the US city of Pittsburgh has collapsed, "
+            "injuring ten people, hours before President Joe Biden arrived to speak.",
+        ),
+        SourceArticle(
+            2,
+            "Bridge falls",
+            "A bridge in Pittsburgh collapsed on Friday as President "
+            "Joe Biden arrived in the city. Rescuers pulled ten people from the ravine.",
+        ),
+    ]
+    loose = summarize_extractive(articles, SummaryOptions(max_overlap=1.0, target_tokens=200))
+    strict = summarize_extractive(articles, SummaryOptions(max_overlap=0.6, target_tokens=200))
+    assert len([b for b in loose if "Biden" in b.text]) == 2
+    assert len([b for b in strict if "Biden" in b.text]) == 1

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from newsprism.summarize.sentences import normalize_space, split_sentences, summary_tokens
-from newsprism.summarize.token_model import StoryText, expected_reference_counts
+from newsprism.summarize.token_model import StoryText, expected_reference_counts, function_words
 
 # Only the lede is read: news writing puts what matters first, and it bounds the work per story.
 LEDE_SENTENCES = 5
@@ -50,6 +50,10 @@ class SummaryOptions:
     max_bullets: int = 5
     min_bullets: int = 1
     side_bonus: float = 0.1
+    # A sentence sharing more than this share of its content words with a chosen one says the
+    # same thing in other words (clipped counts alone let long paraphrases through). 0.6 reads
+    # better and scores the same on NeuS train (ROUGE-1 −0.0003) and val (+0.0016).
+    max_overlap: float = 0.6
 
 
 @dataclass(eq=False)
@@ -61,8 +65,20 @@ class _Candidate:
     order: int = 0
 
     @cached_property
+    def content(self) -> frozenset[str]:
+        stop = function_words()
+        return frozenset(t for t in self.tokens if t not in stop)
+
+    @cached_property
     def length(self) -> int:
         return sum(self.tokens.values())
+
+
+def _overlap(a: _Candidate, b: _Candidate) -> float:
+    """Shared content words over the smaller sentence's content words."""
+    if not a.content or not b.content:
+        return 0.0
+    return len(a.content & b.content) / min(len(a.content), len(b.content))
 
 
 def lede_sentences(text: str) -> list[str]:
@@ -126,7 +142,9 @@ def summarize_extractive(
             0.0,
         )
         for candidate in candidates:
-            if candidate in chosen:
+            if candidate in chosen or any(
+                _overlap(candidate, c) > options.max_overlap for c in chosen
+            ):
                 continue
             # Only the candidate's own tokens change the clipped match: O(sentence) per try.
             added = 0.0

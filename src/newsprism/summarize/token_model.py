@@ -47,7 +47,8 @@ class StoryText:
 
 
 @lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
+def function_words() -> frozenset[str]:
+    """scikit-learn's English stopwords as summary tokens (the model's ``is_stopword``)."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     return frozenset(t for word in ENGLISH_STOP_WORDS for t in summary_tokens(word))
@@ -55,7 +56,7 @@ def _stopwords() -> frozenset[str]:
 
 def token_features(story: StoryText) -> tuple[list[str], np.ndarray]:
     """The story's distinct tokens and one feature row per token (columns as in FEATURES)."""
-    stop = _stopwords()
+    stop = function_words()
     n_docs = max(1, len(story.sentences))
     counts: Counter[str] = Counter()
     docs: dict[str, set[int]] = {}
