@@ -1,0 +1,47 @@
+"""From imported articles to story pages: import, cluster, refresh, then the story commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+DOMAINS = ("leftpaper.com", "centerwire.com", "rightpost.com")
+
+
+@pytest.mark.slow
+def test_imported_neus_stories_get_headlines_cited_summaries_and_coverage(
+    shared_data: Path, tmp_path: Path, run_cli
+) -> None:  # type: ignore[no-untyped-def]
+    source = shared_data / "eval" / "neus" / "neus_val_clusters.jsonl"
+    lines = []
+    with source.open(encoding="utf-8") as handle:
+        for n, line in zip(range(6), handle, strict=False):
+            row = json.loads(line)
+            for side, doc in enumerate(row["docs"]):
+                lines.append(
+                    {
+                        "url": f"https://{DOMAINS[side]}/{n}/{side}",
+                        "title": doc["title"],
+                        "text": doc["text"],
+                        "published": f"2026-03-0{1 + n % 5}T1{side}:00:00Z",
+                        "source_url": DOMAINS[side],
+                    }
+                )
+    path = tmp_path / "articles.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    imported = run_cli("import", str(path))
+    assert imported.exit_code == 0, imported.stderr
+    listed = run_cli("stories", "--json", "--limit", "50")
+    assert listed.exit_code == 0, listed.stderr
+    stories = json.loads(listed.stdout)
+    assert stories and sum(s["articles"] for s in stories) == len(lines)
+    for brief in stories:
+        detail = json.loads(run_cli("story", str(brief["id"]), "--json").stdout)
+        assert detail["headline"] in {a["title"] for a in detail["articles"]}
+        ids = {a["id"] for a in detail["articles"]}
+        assert detail["summary"], f"story {brief['id']} has no summary"
+        assert all(set(b["article_ids"]) <= ids and b["article_ids"] for b in detail["summary"])
+        assert detail["coverage"]["articles"] == len(detail["articles"])
+        assert sum(detail["bias"].values()) == detail["outlets"]
