@@ -1,0 +1,54 @@
+"""``newsprism eval summary``: contract keys on a small NeuS file, and one-line input errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+STORY = {
+    "cluster_id": "t-1",
+    "docs": [
+        {
+            "title": "Storm hits Florida coast",
+            "text": "A powerful storm hit the Florida coast on Monday. Thousands lost power.",
+        },
+        {
+            "title": "Florida storm leaves thousands without power",
+            "text": "Thousands of people lost power as a storm hit Florida. Schools closed.",
+        },
+    ],
+    "neutral_title": "Storm hits Florida",
+    "neutral_summary": "A storm hit the Florida coast on Monday, and thousands lost power.",
+}
+
+
+def test_eval_summary_prints_the_contract_keys(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "neus.jsonl"
+    path.write_text(json.dumps(STORY) + "\n\n" + json.dumps(STORY) + "\n", encoding="utf-8")
+    result = run_cli("eval", "summary", "--format", "neus", str(path), "--json")
+    assert result.exit_code == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert {"rouge1", "rouge2", "rougeL", "verbatim_share", "stories"} <= set(scores)
+    assert scores["stories"] == 2
+    assert scores["verbatim_share"] == 1.0
+    assert 0.3 < scores["rouge1"] <= 1.0
+    plain = run_cli("eval", "summary", "--format", "neus", str(path))
+    assert plain.exit_code == 0 and "rouge1" in plain.stdout
+
+
+def test_a_malformed_line_is_named_by_file_and_line(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(STORY) + "\n" + '{"docs": "x"}\n', encoding="utf-8")
+    result = run_cli("eval", "summary", "--format", "neus", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"newsprism: error: {path}:2: not a NeuS story line")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_missing_or_empty_file_is_a_clear_error(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    missing = run_cli("eval", "summary", "--format", "neus", str(tmp_path / "nope.jsonl"))
+    assert missing.exit_code == 1 and "cannot read" in missing.stderr
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    result = run_cli("eval", "summary", "--format", "neus", str(empty))
+    assert result.exit_code == 1 and "no stories in the file" in result.stderr
