@@ -164,3 +164,14 @@ def test_titles_are_taken_off_names() -> None:
     assert clean_name("Sen. Bernie Sanders") == "Bernie Sanders"
     assert clean_name("President") is None
     assert clean_name("Friday") is None
+
+
+def test_a_single_name_written_where_a_place_goes_is_a_place() -> None:
+    ledes = [
+        "A bridge in Pittsburgh collapsed on Friday, a statement from Gainey said.",
+        "Rescuers in Pittsburgh searched the ravine after Gainey spoke.",
+    ]
+    tags = {
+        t["name"]: t["kind"] for t in story_tags([_article(i, "x", t) for i, t in enumerate(ledes)])
+    }
+    assert tags == {"Pittsburgh": "place", "Gainey": "other"}

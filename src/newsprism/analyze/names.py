@@ -58,3 +58,16 @@ def names(text: str, language: str | None = None) -> set[str]:
         if phrase.isupper() or " " in phrase or phrase in mid_sentence_words:
             found.add(phrase)
     return found
+
+
+# "in Pittsburgh", "near Kharkiv": a name after these prepositions is most often a place ("from"
+# is not one: "a statement from Biden").
+_PLACE_CUE = re.compile(
+    r"\b(?:in|near|outside|across|north of|south of|east of|west of)\s+"
+    r"((?:[A-Z][^\W\d_]+)(?:\s+[A-Z][^\W\d_]+){0,2})"
+)
+
+
+def place_cues(text: str) -> set[str]:
+    """Capitalized runs right after a locative preposition."""
+    return {match.group(1) for match in _PLACE_CUE.finditer(text)}

@@ -18,7 +18,7 @@ from newsprism.analyze.gazetteer import (
     PLACE_WORDS,
     PLACES,
 )
-from newsprism.analyze.names import names
+from newsprism.analyze.names import names, place_cues
 from newsprism.store.story_pages import StoryArticle
 
 MAX_TAGS = 10
@@ -60,10 +60,12 @@ def clean_name(surface: str) -> str | None:
     return name
 
 
-def _article_names(article: StoryArticle) -> set[str]:
+def _article_names(article: StoryArticle) -> tuple[set[str], set[str]]:
+    """The article's names, and those of them written where a place would be ("in X")."""
     title = "" if _is_title_case(article.title) else article.title
-    found = names(f"{title}\n{article.lede[:TAG_CHARS]}", article.language)
-    return {name for surface in found if (name := clean_name(surface))}
+    text = f"{title}\n{article.lede[:TAG_CHARS]}"
+    found = {name for surface in names(text, article.language) if (name := clean_name(surface))}
+    return found, place_cues(text) & found
 
 
 def _full_name(name: str, owners: dict[str, set[str]]) -> str:
@@ -74,9 +76,16 @@ def _full_name(name: str, owners: dict[str, set[str]]) -> str:
     return next(iter(found)) if len(found) == 1 else name
 
 
+def _kind(name: str, placed: Counter[str]) -> str:
+    kind = tag_kind(name)
+    return "place" if kind == "other" and placed[name] else kind
+
+
 def story_tags(articles: Sequence[StoryArticle], limit: int = MAX_TAGS) -> list[dict[str, Any]]:
     independent = [a for a in articles if a.repost_of is None]
-    per_article = [_article_names(a) for a in independent]
+    read = [_article_names(a) for a in independent]
+    per_article = [found for found, _places in read]
+    placed: Counter[str] = Counter(p for _found, places in read for p in places)
     owners: dict[str, set[str]] = {}
     for found in per_article:
         for name in found:
@@ -104,7 +113,7 @@ def story_tags(articles: Sequence[StoryArticle], limit: int = MAX_TAGS) -> list[
     return [
         {
             "name": name,
-            "kind": tag_kind(name),
+            "kind": _kind(name, placed),
             "articles": mentions[name],
             "search": f"/search?q={quote_plus(name)}",
         }
