@@ -92,23 +92,29 @@ def loaded_penalty(title: str) -> float:
     return penalty
 
 
-def _profile(term_lists: Sequence[Sequence[str]]) -> Counter[str]:
-    """Document frequency of each content word over the story's reports."""
-    profile: Counter[str] = Counter()
-    for terms in term_lists:
-        profile.update({t for t in terms if " " not in t})
-    return profile
+@dataclass(frozen=True)
+class _Profile:
+    """Document frequency of each content word over the story's reports, and its norm."""
+
+    counts: Counter[str]
+    norm: float
+
+    @classmethod
+    def of(cls, term_lists: Sequence[Sequence[str]]) -> _Profile:
+        counts: Counter[str] = Counter()
+        for terms in term_lists:
+            counts.update({t for t in terms if " " not in t})
+        return cls(counts, math.sqrt(sum(v * v for v in counts.values())))
 
 
-def _centrality(title: str, profile: Counter[str]) -> float:
+def _centrality(title: str, profile: _Profile) -> float:
     terms = {t for t in framing_terms(title) if " " not in t}
-    if not terms or not profile:
+    if not terms or not profile.norm:
         return 0.0
-    norm = math.sqrt(sum(v * v for v in profile.values()))
-    return sum(profile.get(t, 0) for t in terms) / (math.sqrt(len(terms)) * norm)
+    return sum(profile.counts.get(t, 0) for t in terms) / (math.sqrt(len(terms)) * profile.norm)
 
 
-def score_headline(candidate: HeadlineCandidate, profile: Counter[str]) -> tuple[str, float]:
+def score_headline(candidate: HeadlineCandidate, profile: _Profile) -> tuple[str, float]:
     text = clean_title(candidate.title, candidate.outlet_name)
     factuality = candidate.factuality if candidate.factuality is not None else UNRATED_FACTUALITY
     weight = 0.6 + 0.4 * max(0.0, min(5.0, factuality)) / 5
@@ -130,7 +136,7 @@ def choose_headline(
     usable = [c for c in candidates if c.title.strip()]
     if not usable:
         return None
-    profile = _profile(story_terms)
+    profile = _Profile.of(story_terms)
     scored = [(c, *score_headline(c, profile)) for c in sorted(usable, key=lambda c: c.article_id)]
     best = max(scored, key=lambda item: item[2])
     if previous_article_id is not None and previous_article_count:
