@@ -53,11 +53,13 @@ class PageCache:
 
 
 class Memo:
-    """Values that are costly to count and fine a little stale (store totals, country lists)."""
+    """Values that are costly to compute and fine a minute stale: store totals, the country
+    list, story listings (ranking a whole store's stories takes a while on a big one)."""
 
-    def __init__(self, max_age_s: float = MAX_AGE_S) -> None:
+    def __init__(self, max_age_s: float = MAX_AGE_S, max_entries: int = MAX_PAGES) -> None:
         self.max_age_s = max_age_s
-        self._values: dict[Hashable, tuple[float, Any]] = {}
+        self.max_entries = max_entries
+        self._values: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
@@ -65,8 +67,12 @@ class Memo:
         with self._lock:
             entry = self._values.get(key)
             if entry is not None and now - entry[0] <= self.max_age_s:
+                self._values.move_to_end(key)
                 return entry[1]
         value = compute()
         with self._lock:
             self._values[key] = (time.monotonic(), value)
+            self._values.move_to_end(key)
+            while len(self._values) > self.max_entries:
+                self._values.popitem(last=False)
         return value

@@ -51,14 +51,14 @@ def api_stories(
     country: CountryQuery = None,
     q: TopicQuery = None,
 ) -> dict[str, Any]:
-    with web_state(request).db.read() as conn:
-        rows = top_stories(
-            conn,
-            limit=limit + 1,
-            offset=offset,
-            side=side,
-            country=(clean(country) or "").lower() or None,
-            q=clean(q),
+    state = web_state(request)
+    country, topic = (clean(country) or "").lower() or None, clean(q)
+    with state.db.read() as conn:
+        rows = state.memo.get(
+            ("top", limit + 1, offset, side, country, topic),
+            lambda: top_stories(
+                conn, limit=limit + 1, offset=offset, side=side, country=country, q=topic
+            ),
         )
     return {
         "items": rows[:limit],

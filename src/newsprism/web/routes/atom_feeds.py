@@ -61,8 +61,9 @@ def _atom(body: bytes) -> Response:
 
 @router.get("/feeds/top.atom")
 def top_feed(request: Request) -> Response:
-    with web_state(request).db.read() as conn:
-        stories = top_stories(conn, limit=FEED_ITEMS)
+    state = web_state(request)
+    with state.db.read() as conn:
+        stories = state.memo.get(("top-feed",), lambda: top_stories(conn, limit=FEED_ITEMS))
     base = _base(request)
     return _atom(
         atom_document(

@@ -34,10 +34,15 @@ def home(
     offset = (page - 1) * PAGE_SIZE
     state = web_state(request)
     with state.db.read() as conn:
-        found = top_stories(
-            conn, limit=PAGE_SIZE + 1, offset=offset, side=side, country=country, q=topic
+        found = state.memo.get(
+            ("top", PAGE_SIZE + 1, offset, side, country, topic),
+            lambda: top_stories(
+                conn, limit=PAGE_SIZE + 1, offset=offset, side=side, country=country, q=topic
+            ),
         )
-        spots = blindspot_stories(conn, limit=4) if page == 1 and not topic else []
+        spots = []
+        if page == 1 and not topic:
+            spots = state.memo.get(("blindspots", 4), lambda: blindspot_stories(conn, limit=4))
         countries = state.memo.get("countries", lambda: story_countries(conn))
         counts = state.memo.get("counts", lambda: store_counts(conn))
     return render(
