@@ -30,7 +30,7 @@ from newsprism.store.stories import (
     bump_generation,
     create_story,
     generation,
-    latest_clustered_time,
+    latest_story_time,
     merge_story,
     refresh_story_stats,
     story_of_articles,
@@ -88,7 +88,7 @@ def _index(db: Database, settings: Settings, model: ClusterModel) -> _Index:
         window = timedelta(days=settings.cluster_window_days)
         idf = default_idf()
         clusterer = Clusterer(model, window)
-        latest = latest_clustered_time(conn)
+        latest = latest_story_time(conn)
         if latest is not None:
             members: dict[int, list[ArticleDoc]] = {}
             for article in active_story_articles(conn, latest - window):

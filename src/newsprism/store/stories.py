@@ -100,8 +100,9 @@ def count_unclustered(conn: Connection) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def latest_clustered_time(conn: Connection) -> datetime | None:
-    query = select(func.max(_event_time())).where(articles.c.clustered_at.is_not(None))
+def latest_story_time(conn: Connection) -> datetime | None:
+    """The newest article date of any live story (an indexed lookup, whatever the history)."""
+    query = select(func.max(stories.c.last_updated)).where(stories.c.merged_into.is_(None))
     return as_utc(conn.execute(query).scalar())
 
 
