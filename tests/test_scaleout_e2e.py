@@ -10,6 +10,7 @@ and grouped into the same stories as in embedded mode.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -133,18 +134,35 @@ class Processes:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
 
+    def log(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(errors="replace")
+
     def log_tail(self) -> str:
+        """Each log's errors and its last lines, for the failure message."""
         parts = []
         for log in sorted(self.logs.glob("*.log")):
-            parts.append(f"--- {log.name}\n" + log.read_text(errors="replace")[-3000:])
+            lines = log.read_text(errors="replace").splitlines()
+            errors = [line for line in lines if "ERROR" in line or "Error:" in line][:20]
+            parts.append(f"--- {log.name}\n" + "\n".join([*errors, "...", *lines[-15:]]))
         return "\n".join(parts)
 
 
-def _wait_for(condition, what: str, procs: Processes, deadline: float) -> None:  # type: ignore[no-untyped-def]
+def _polls(log: str) -> tuple[int, int]:
+    """Poll tasks a worker's log says it received, and those it finished (either way)."""
+    received = len(re.findall(r"Task newsprism\.poll_feed\[[^\]]+\] received", log))
+    finished = len(re.findall(r"Task newsprism\.poll_feed\[[^\]]+\] (succeeded|raised)", log))
+    return received, finished
+
+
+def _wait_for(
+    condition, what: str, procs: Processes, deadline: float, progress=lambda: None
+) -> None:  # type: ignore[no-untyped-def]
     while not condition():
         for name, proc in procs.running.items():
             assert proc.poll() is None, f"{name} exited early\n{procs.log_tail()}"
-        assert time.monotonic() < deadline, f"timed out waiting for {what}\n{procs.log_tail()}"
+        assert time.monotonic() < deadline, (
+            f"timed out waiting for {what} (progress {progress()})\n{procs.log_tail()}"
+        )
         time.sleep(0.2)
 
 
@@ -178,22 +196,27 @@ def test_workers_store_and_cluster_every_article_once_even_when_one_is_killed(
         procs = Processes(env, tmp_path)
         deadline = time.monotonic() + DEADLINE_S
         try:
-            worker = ("worker", "--concurrency", "2", "--loglevel", "WARNING")
-            # The first worker starts alone, so it surely holds tasks when it is killed.
+            worker = ("worker", "--concurrency", "2", "--loglevel", "INFO")
+            # The doomed worker is ready before any feed is due, so it takes the first polls.
             procs.start("worker-killed", *worker, "--hostname", "killed@%h")
+            _wait_for(lambda: "ready." in procs.log("worker-killed"), "a worker", procs, deadline)
             procs.start("scheduler", "scheduler", "--interval", "1", "--no-registry")
-            _wait_for(lambda: _progress(db)[0] > 0, "the first stored article", procs, deadline)
-            stored_at_kill = _progress(db)[0]
-            procs.kill("worker-killed")
-            assert stored_at_kill < len(room.articles), "ingest finished before the kill"
-
             procs.start("worker-a", *worker, "--hostname", "a@%h")
             procs.start("worker-b", *worker, "--hostname", "b@%h")
+            _wait_for(
+                lambda: _polls(procs.log("worker-killed"))[0] > 0, "a poll task", procs, deadline
+            )
+            procs.kill("worker-killed")
+            received, finished = _polls(procs.log("worker-killed"))
+            # It died in the middle of its work: some of its polls never finished there.
+            assert received > finished
+
             _wait_for(
                 lambda: _progress(db) == (len(room.articles), 0, 0),
                 "every article stored, clustered and analysed",
                 procs,
                 deadline,
+                lambda: _progress(db),
             )
         finally:
             procs.stop_all()
