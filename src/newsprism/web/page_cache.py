@@ -16,8 +16,10 @@ from typing import Any
 # Bounded memory: ~50 KB a page, so at most ~25 MB.
 MAX_PAGES = 512
 # Ratings re-imported or an outlet renamed change a page without changing its story's version;
-# a minute is how stale such a change may look.
-MAX_AGE_S = 60.0
+# five minutes is how stale such a rare change may look on a story page.
+MAX_AGE_S = 300.0
+# Listings and totals change with every polling cycle: they may be a minute old.
+MEMO_MAX_AGE_S = 60.0
 
 
 class PageCache:
@@ -56,7 +58,7 @@ class Memo:
     """Values that are costly to compute and fine a minute stale: store totals, the country
     list, story listings (ranking a whole store's stories takes a while on a big one)."""
 
-    def __init__(self, max_age_s: float = MAX_AGE_S, max_entries: int = MAX_PAGES) -> None:
+    def __init__(self, max_age_s: float = MEMO_MAX_AGE_S, max_entries: int = MAX_PAGES) -> None:
         self.max_age_s = max_age_s
         self.max_entries = max_entries
         self._values: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
