@@ -31,7 +31,7 @@ def test_environment_switch_allows_private_networks(tmp_path: Path) -> None:
 
 
 def test_bad_value_names_the_setting(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="NEWSPRISM_MAX_REDIRECTS.*'max_redirects'"):
+    with pytest.raises(InputError, match=r"NEWSPRISM_MAX_REDIRECTS.*'max_redirects'"):
         load_settings(env={"NEWSPRISM_MAX_REDIRECTS": "many"}, path=tmp_path / "absent.toml")
 
 
