@@ -276,3 +276,13 @@ def test_migrate_db_copies_postgresql_back_into_sqlite(
     for table in schema.metadata.sorted_tables:
         assert _rows(restored, table) == _rows(sqlite_source, table), table.name
     restored.dispose()
+
+
+def test_migrate_db_refuses_a_missing_sqlite_source_without_creating_it(
+    tmp_path: Path, run_cli
+) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "typo.db"
+    result = run_cli("migrate-db", "--from", str(missing), "--to", str(tmp_path / "to.db"))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"newsprism: error: --from: no SQLite database at {missing}"
+    assert not missing.exists() and not (tmp_path / "to.db").exists()

@@ -34,8 +34,10 @@ def migrate_db(source: str, target: str, force: bool, batch_size: int, as_json: 
     The target is created or migrated first; the copy is one transaction and row counts are
     verified before it commits. A non-empty target is refused unless --force.
     """
-    from newsprism.store.transfer import copy_database, table_counts
+    from newsprism.store.transfer import copy_database, require_existing_sqlite, table_counts
 
+    # Opening a missing SQLite file would create it empty and "copy" nothing.
+    require_existing_sqlite(source, "--from")
     src = Database(source)
     dst = Database(target)
     try:

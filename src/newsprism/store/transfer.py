@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Column, Connection, DateTime, Table, bindparam, func, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from newsprism.errors import NewsprismError
-from newsprism.store.database import Database
+from newsprism.store.database import Database, normalize_url
 from newsprism.store.dialect import reset_id_sequence
 from newsprism.store.schema import metadata
 from newsprism.timeutil import as_utc
@@ -37,6 +40,19 @@ class CopyReport:
     @property
     def total(self) -> int:
         return sum(self.rows.values())
+
+
+def require_existing_sqlite(db: str, option: str) -> None:
+    """Refuse a SQLite path or URL whose file does not exist (PostgreSQL URLs pass)."""
+    try:
+        url = make_url(normalize_url(db)) if "://" in db else None
+    except ArgumentError:
+        raise NewsprismError(f"{option}: not a database path or URL: {db!r}") from None
+    if url is not None and url.get_backend_name() != "sqlite":
+        return
+    path = url.database if url is not None else db
+    if not path or path == ":memory:" or not Path(path).expanduser().is_file():
+        raise NewsprismError(f"{option}: no SQLite database at {path or db}")
 
 
 def _self_references(table: Table) -> list[Column[Any]]:
