@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import shutil
@@ -54,6 +55,7 @@ def grow_store(source: Path, target: Path, scale: int) -> dict[str, int]:
     article_cols = [c for c in articles.c if c.name != "id"]
     for copy in range(1, scale):
         shift = timedelta(weeks=copy * 60)  # beyond the corpus span: copies never interleave
+        merges: list[tuple[int, int]] = []
         with db.write() as conn:
             for row in conn.execute(select(stories)).mappings().all():
                 if row["id"] > max_story:
@@ -61,11 +63,17 @@ def grow_store(source: Path, target: Path, scale: int) -> dict[str, int]:
                 values = {c.name: row[c.name] for c in story_cols}
                 values["id"] = row["id"] + copy * max_story
                 if values["merged_into"] is not None:
-                    values["merged_into"] += copy * max_story
+                    # Survivors may come later in id order: point at them once all exist.
+                    merges.append((values["id"], values["merged_into"] + copy * max_story))
+                    values["merged_into"] = None
                 for key in ("first_published", "last_updated", "created_at", "updated_at"):
                     if values[key] is not None:
                         values[key] = values[key] - shift
                 conn.execute(insert(stories).values(**values))
+            for story_id, survivor in merges:
+                conn.execute(
+                    update(stories).where(stories.c.id == story_id).values(merged_into=survivor)
+                )
             summary_rows = conn.execute(select(story_summaries)).mappings().all()
             for row in summary_rows:
                 if row["story_id"] > max_story:
@@ -78,7 +86,7 @@ def grow_store(source: Path, target: Path, scale: int) -> dict[str, int]:
             for row in rows.mappings():
                 values = {c.name: row[c.name] for c in article_cols}
                 values["id"] = row["id"] + copy * max_article
-                values["url_hash"] = f"{copy:02d}{row['url_hash'][2:]}"
+                values["url_hash"] = hashlib.sha1(f"{copy}:{row['url_hash']}".encode()).hexdigest()
                 values["url"] = f"{row['url']}#copy{copy}"
                 for key in ("story_id",):
                     if values[key] is not None:
