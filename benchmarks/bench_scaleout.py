@@ -158,11 +158,12 @@ def run_workers(
     with pg_schema() as url:
         db = Database(url)
         register(db, feeds, replace(settings, db=url))
+        prefix = f"bench-{uuid.uuid4().hex[:8]}:"
         env = {
             **os.environ,
             "NEWSPRISM_DB": url,
             "NEWSPRISM_BROKER_URL": REDIS_URL,
-            "NEWSPRISM_BROKER_KEY_PREFIX": f"bench-{uuid.uuid4().hex[:8]}:",
+            "NEWSPRISM_BROKER_KEY_PREFIX": prefix,
             "NEWSPRISM_ALLOW_PRIVATE_NETWORKS": "1",
             "NEWSPRISM_PER_HOST_DELAY_S": "0",
             # Every page is on one loopback host here; real outlets are spread over many.
@@ -207,6 +208,7 @@ def run_workers(
                     proc.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     os.killpg(proc.pid, signal.SIGKILL)
+            _drop_broker_keys(prefix)
         size = database_bytes(db)
         db.dispose()
     return {
@@ -217,6 +219,16 @@ def run_workers(
         "stored_seconds": round((stored_at or time.perf_counter()) - started, 1),
         "db_bytes_per_article": round(size / max(1, total)),
     }
+
+
+def _drop_broker_keys(prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 def stage_costs(
