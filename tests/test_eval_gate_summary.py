@@ -1,8 +1,9 @@
 """Quality floor of the production summarizer on the NeuS validation split.
 
-Measured 2026-11-28: ROUGE-1 0.4165, ROUGE-2 0.1846, ROUGE-L 0.2772, verbatim share 1.0
-(first paragraph of one article scores 0.366, a plain TF-IDF centroid pick 0.388). A floor is
-raised when the summarizer improves and never lowered to let a change through.
+Measured 2026-11-28 with clause units: ROUGE-1 0.4173, ROUGE-2 0.1828, ROUGE-L 0.2748,
+verbatim share 1.0 (whole sentences only: 0.4165, 0.1846, 0.2772; first paragraph of one
+article 0.366, a plain TF-IDF centroid pick 0.388). A floor is raised when the summarizer
+improves and never lowered to let a change through.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-FLOORS = {"rouge1": 0.41, "rouge2": 0.18, "rougeL": 0.27}
+FLOORS = {"rouge1": 0.415, "rouge2": 0.18, "rougeL": 0.27}
 
 
 @pytest.mark.evalgate

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.summarize.extractive import SourceArticle, SummaryOptions, summarize_extractive
+from newsprism.summarize.extractive import (
+    SourceArticle,
+    SummaryOptions,
+    clause_spans,
+    summarize_extractive,
+)
 from newsprism.summarize.sentences import is_verbatim, rouge_tokens, split_sentences
 from newsprism.summarize.token_model import FEATURES, StoryText, TreeEnsemble, token_features
 
@@ -46,6 +51,37 @@ def test_sentence_splitter_keeps_abbreviations_and_quotes_together() -> None:
         "What next?",
         "Ok then.",
     ]
+
+
+def test_a_period_after_a_day_of_the_month_ends_the_sentence() -> None:
+    text = "The vote is on November 3. The 52-48 vote capped the fight. John F. Kennedy won."
+    assert split_sentences(text) == [
+        "The vote is on November 3.",
+        "The 52-48 vote capped the fight.",
+        "John F. Kennedy won.",
+    ]
+
+
+def test_clauses_drop_attributions_and_trailing_asides_and_stay_verbatim() -> None:
+    sentence = (
+        "The fire, which began on Tuesday, burned 12,000 acres near Redding; crews from three "
+        "states joined the fight, officials said."
+    )
+    spans = clause_spans(sentence)
+    assert "The fire, which began on Tuesday, burned 12,000 acres near Redding" in spans
+    assert "crews from three states joined the fight" in spans
+    # A relative clause in the middle is kept: cutting it would leave "The fire" alone.
+    assert not any(span.startswith("The fire") and "burned" not in span for span in spans)
+    assert all(span in sentence for span in spans)
+    quoted = '"We will rebuild," the mayor said, and the crowd cheered.'
+    assert all(span.count('"') % 2 == 0 for span in clause_spans(quoted))
+
+
+def test_the_verbatim_check_forgives_only_a_capitalized_first_letter() -> None:
+    source = ["Officials said strong winds pushed the fire toward the city."]
+    assert is_verbatim("Strong winds pushed the fire toward the city", source)
+    assert not is_verbatim("strong Winds pushed the fire toward the city", source)
+    assert not is_verbatim("Strong winds pushed the fire toward the City", source)
 
 
 def test_rouge_tokens_match_the_rouge_score_tokenizer() -> None:
@@ -177,6 +213,41 @@ def test_a_minimum_number_of_bullets_is_met_when_the_story_has_the_sentences() -
     forced = summarize_extractive(WILDFIRE, SummaryOptions(min_bullets=4, max_bullets=5))
     assert len(forced) >= 4 > len(natural) or len(natural) >= 4
     assert [b.text for b in forced[: len(natural)]] == [b.text for b in natural]
+
+
+def test_a_small_story_of_long_sentences_gets_three_bullets_from_its_clauses() -> None:
+    # Three articles, one sentence each, two of them paraphrases: only clauses give three points.
+    articles = [
+        SourceArticle(
+            1,
+            "Senate passes budget",
+            "The Senate passed the budget bill on Friday by a vote of 51 to 49; the House is "
+            "expected to take it up next week, according to party leaders.",
+            side="left",
+        ),
+        SourceArticle(
+            2,
+            "Budget bill clears the Senate",
+            "The Senate passed the budget bill on Friday by a vote of 51 to 49, and the "
+            "President said he would sign it, a White House spokesman said.",
+            side="right",
+        ),
+        SourceArticle(
+            3,
+            "What the budget does",
+            "The bill raises military spending by four percent — it also cuts farm subsidies "
+            "for the first time in a decade, analysts said.",
+            side="center",
+        ),
+    ]
+    bullets = summarize_extractive(articles, SummaryOptions(min_bullets=3))
+    assert len(bullets) >= 3
+    texts = {a.id: a.text for a in articles}
+    for bullet in bullets:
+        assert bullet.text[0].isupper()
+        assert all(is_verbatim(bullet.text, [texts[i]]) for i in bullet.article_ids)
+    whole = summarize_extractive(articles, SummaryOptions(min_bullets=3, clauses=False))
+    assert len(whole) < 3
 
 
 def test_a_paraphrase_of_a_chosen_bullet_is_left_out() -> None:

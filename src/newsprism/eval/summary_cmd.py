@@ -3,7 +3,8 @@
 Each gold story's articles go through the same extractive summarizer the pipeline uses; the
 bullets, joined, are scored with the ``rouge-score`` package (ROUGE-1/2/L F1, Porter stemming)
 against the editors' neutral summary. ``verbatim_share`` is the share of summary sentences that
-occur word for word in one of the story's articles: an extractive summary must score 1.0.
+occur word for word in one of the story's articles (case-sensitively; only a bullet's first
+letter may be a capital where the source has none): an extractive summary must score 1.0.
 """
 
 from __future__ import annotations

@@ -40,7 +40,8 @@ def split_sentences(text: str) -> list[str]:
             continue
         head = text[start : match.end()].strip()
         last_word = head.rsplit(None, 1)[-1].rstrip(".").lower() if head else ""
-        if last_word in _ABBREVIATIONS or len(last_word) == 1:
+        # A lone letter is an initial ("John F. Kennedy"); a lone digit ends a date ("November 3.").
+        if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
             continue
         sentences.append(head)
         start = match.end()
@@ -57,8 +58,13 @@ def normalize_space(text: str) -> str:
 
 
 def is_verbatim(span: str, sources: list[str]) -> bool:
+    """``span`` occurs in a source, case-sensitively except for its first character (a clause
+    taken from mid-sentence is shown with a capital)."""
     needle = normalize_space(span)
-    return bool(needle) and any(needle in normalize_space(source) for source in sources)
+    if not needle:
+        return False
+    variants = {needle, needle[0].swapcase() + needle[1:]}
+    return any(v in normalize_space(source) for source in sources for v in variants)
 
 
 @lru_cache(maxsize=1)
