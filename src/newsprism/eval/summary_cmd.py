@@ -18,9 +18,11 @@ from typing import Any
 
 import click
 
-from newsprism.cli.common import db_option, emit_json, json_option, progress_bar
+from newsprism.cli.common import app_context, db_option, emit_json, json_option, progress_bar
 from newsprism.errors import InputError
-from newsprism.summarize.extractive import SourceArticle, summarize_extractive
+from newsprism.config import Settings
+from newsprism.summarize.extractive import SourceArticle
+from newsprism.summarize.service import summarize_story
 from newsprism.summarize.sentences import is_verbatim, split_sentences
 
 
@@ -63,7 +65,8 @@ def read_neus(path: Path) -> Iterator[NeusStory]:
             yield NeusStory(str(row.get("cluster_id", number)), docs, reference)
 
 
-def score_stories(stories: list[NeusStory]) -> SummaryScores:
+def score_stories(stories: list[NeusStory], settings: Settings) -> SummaryScores:
+    """Scores the summarizer the pipeline runs, with the same settings (bullet counts, backend)."""
     from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
@@ -76,7 +79,7 @@ def score_stories(stories: list[NeusStory]) -> SummaryScores:
                 SourceArticle(id=i, title=title, text=text)
                 for i, (title, text) in enumerate(story.docs)
             ]
-            bullets = summarize_extractive(articles)
+            bullets = summarize_story(articles, settings).bullets
             summary = "\n".join(b.text for b in bullets)
             scores = scorer.score(story.reference, summary)
             for key in totals:
@@ -109,7 +112,7 @@ def eval_summary(fmt: str, file: Path, as_json: bool) -> None:
     stories = list(read_neus(file))
     if not stories:
         raise InputError(f"{file}: no stories in the file")
-    result = score_stories(stories)
+    result = score_stories(stories, app_context().settings)
     if as_json:
         emit_json(asdict(result))
         return
