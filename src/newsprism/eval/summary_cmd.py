@@ -19,11 +19,11 @@ from typing import Any
 import click
 
 from newsprism.cli.common import app_context, db_option, emit_json, json_option, progress_bar
-from newsprism.errors import InputError
 from newsprism.config import Settings
+from newsprism.errors import InputError
 from newsprism.summarize.extractive import SourceArticle
-from newsprism.summarize.service import summarize_story
 from newsprism.summarize.sentences import is_verbatim, split_sentences
+from newsprism.summarize.service import summarize_story
 
 
 @dataclass(frozen=True)
