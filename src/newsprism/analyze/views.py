@@ -71,11 +71,11 @@ from newsprism.analyze.coverage import coverage_details, outlet_side
 from newsprism.config import Settings
 from newsprism.models import BIAS_LABELS, OutletProfile
 from newsprism.registry.profiles import outlet_profiles
+from newsprism.store.stories import resolve_story_id
 from newsprism.store.story_pages import (
     StoryArticle,
     latest_summary,
     list_story_rows,
-    resolve_story_id,
     story_articles,
     story_row,
     summary_versions,

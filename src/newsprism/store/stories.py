@@ -19,6 +19,8 @@ from newsprism.timeutil import as_utc, utcnow
 
 # A chain of merges longer than this is a bug elsewhere; stop instead of looping.
 MAX_MERGE_HOPS = 32
+# Row ids are signed 64-bit integers on both dialects.
+MAX_ID = 2**63 - 1
 # Bound parameters per IN (...) list: far below SQLite's and PostgreSQL's limits.
 _CHUNK = 500
 # Bumped on every assignment or merge write; a process whose in-memory index was built at an
@@ -256,6 +258,8 @@ def merge_story(conn: Connection, survivor: int, merged: int) -> None:
 
 def resolve_story_id(conn: Connection, story_id: int) -> int | None:
     """The id that now holds a story: itself, or the survivor it was merged into; None if absent."""
+    if not 0 < story_id <= MAX_ID:
+        return None  # no such row, and SQLite cannot even bind an integer beyond 64 bits
     current = story_id
     for _ in range(MAX_MERGE_HOPS):
         row = conn.execute(select(stories.c.merged_into).where(stories.c.id == current)).first()

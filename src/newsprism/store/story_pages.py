@@ -20,10 +20,6 @@ from newsprism.timeutil import as_utc
 
 # Enough of an article's text for its lede (summary, framing, tags) without loading whole pages.
 LEDE_CHARS = 4000
-# A chain of merges longer than this is a bug elsewhere; stop instead of looping.
-MAX_MERGE_HOPS = 32
-# Row ids are signed 64-bit integers on both dialects.
-MAX_ID = 2**63 - 1
 # How many FTS hits a topic filter looks at: the newest stories among them are what readers want.
 TOPIC_SEARCH_HITS = 500
 
@@ -47,21 +43,6 @@ class StoryArticle:
     def when(self) -> datetime:
         """When the article appeared: its publication date, else when we found it."""
         return self.published_at or self.ingested_at
-
-
-def resolve_story_id(conn: Connection, story_id: int) -> int | None:
-    """The id that now holds a story (itself, or the survivor of merges); None when unknown."""
-    if not 0 < story_id <= MAX_ID:
-        return None  # no such row, and SQLite cannot even bind an integer beyond 64 bits
-    current = story_id
-    for _ in range(MAX_MERGE_HOPS):
-        row = conn.execute(select(stories.c.merged_into).where(stories.c.id == current)).first()
-        if row is None:
-            return None
-        if row.merged_into is None or int(row.merged_into) == current:
-            return current
-        current = int(row.merged_into)
-    return current
 
 
 def story_row(conn: Connection, story_id: int) -> Any | None:

@@ -8,23 +8,8 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, or_, select
 
 from newsprism.store.schema import articles, feeds, outlets, stories
+from newsprism.store.stories import resolve_story_id
 from newsprism.timeutil import as_utc
-
-# A chain of merges longer than this is a bug elsewhere; stop instead of looping.
-MAX_MERGE_HOPS = 32
-
-
-def resolve_story(conn: Connection, story_id: int) -> int | None:
-    """The id that now holds a story: itself, or the survivor it was merged into."""
-    current = story_id
-    for _ in range(MAX_MERGE_HOPS):
-        row = conn.execute(select(stories.c.merged_into).where(stories.c.id == current)).first()
-        if row is None:
-            return None
-        if row.merged_into is None or int(row.merged_into) == current:
-            return current
-        current = int(row.merged_into)
-    return current
 
 
 def store_counts(conn: Connection) -> dict[str, int]:
@@ -203,7 +188,7 @@ def article_hits(conn: Connection, article_ids: Sequence[int]) -> list[dict[str,
     for r in rows:
         story_id = r.story_id
         if story_id is not None and r.merged_into is not None:
-            story_id = resolve_story(conn, int(story_id))
+            story_id = resolve_story_id(conn, int(story_id))
         by_id[int(r.id)] = {
             "id": int(r.id),
             "title": r.title,

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
-from newsprism.store.web_queries import list_outlets, resolve_story
+from newsprism.store.stories import resolve_story_id
+from newsprism.store.web_queries import list_outlets
 from newsprism.web import api_models as m
 from newsprism.web.context import web_state
 from newsprism.web.outlet_data import outlet_detail, profile_dict, profiles
@@ -76,7 +77,7 @@ def api_stories(
 )
 def api_story(request: Request, story_id: StoryId) -> Any:
     with web_state(request).db.read() as conn:
-        survivor = resolve_story(conn, story_id)
+        survivor = resolve_story_id(conn, story_id)
         if survivor is not None and survivor != story_id:
             return RedirectResponse(f"/api/stories/{survivor}", status_code=301)
         detail = story(conn, story_id) if survivor is not None else None

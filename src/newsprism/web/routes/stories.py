@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from newsprism.store.stories import resolve_story_id
 from newsprism.store.users import record_reading
-from newsprism.store.web_queries import resolve_story, story_version
+from newsprism.store.web_queries import story_version
 from newsprism.web import present
 from newsprism.web.context import current_user, render, web_state
 from newsprism.web.routes.common import SideQuery, StoryId
@@ -20,7 +21,7 @@ router = APIRouter(include_in_schema=False)
 def load_story_or_redirect(request: Request, story_id: int, path: str) -> dict[str, Any] | Response:
     """The story's detail, a redirect when it was merged into another, or a 404."""
     with web_state(request).db.read() as conn:
-        survivor = resolve_story(conn, story_id)
+        survivor = resolve_story_id(conn, story_id)
         if survivor is None:
             raise HTTPException(status_code=404, detail=f"There is no story {story_id}.")
         if survivor != story_id:
