@@ -4,7 +4,7 @@ Real articles (one AllSides topic of ../shared/data/corpus/allsides_articles.jso
 over 30 outlets with ratings across the spectrum) form one story. The benchmark times, each as
 the median of repeated runs:
 
-- ``analyze_story`` (the analysis the issue bounds at 50 ms for 100 articles),
+- ``analyze_story`` (the analysis whose target is under 50 ms for 100 articles),
 - the extractive summary of the same story,
 - one whole ``refresh_story`` on a SQLite file (reads, analysis, summary, writes).
 
