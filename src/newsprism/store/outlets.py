@@ -164,22 +164,23 @@ def outlet_rows_by_domain(conn: Connection) -> dict[str, OutletRow]:
             outlets.c.categories,
         )
     )
-    return {
-        r.domain: OutletRow(
-            int(r.id),
-            r.domain,
-            r.name,
-            r.origin,
-            bool(r.enabled),
-            r.country,
-            r.language,
-            r.homepage,
-            r.ownership,
-            r.owner,
-            list(r.categories or []),
-        )
-        for r in rows
-    }
+    return {r.domain: _outlet_row(r) for r in rows}
+
+
+def _outlet_row(r: Any) -> OutletRow:
+    return OutletRow(
+        int(r.id),
+        r.domain,
+        r.name,
+        r.origin,
+        bool(r.enabled),
+        r.country,
+        r.language,
+        r.homepage,
+        r.ownership,
+        r.owner,
+        list(r.categories or []),
+    )
 
 
 def insert_outlets(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
@@ -306,19 +307,7 @@ def list_sources(
         query = query.where(outlets.c.domain.in_([registrable_domain(d) for d in domains]))
     found: dict[int, SourceRow] = {}
     for r in conn.execute(query.order_by(outlets.c.domain)):
-        row = OutletRow(
-            int(r.id),
-            r.domain,
-            r.name,
-            r.origin,
-            bool(r.enabled),
-            r.country,
-            r.language,
-            r.homepage,
-            r.ownership,
-            r.owner,
-            list(r.categories or []),
-        )
+        row = _outlet_row(r)
         found[row.id] = SourceRow(row, bool(r.is_default), [])
     ids = list(found)
     for start in range(0, len(ids), _CHUNK):

@@ -43,6 +43,16 @@ def _next(offset: int, limit: int, fetched: int) -> int | None:
     return offset + limit if fetched > limit else None
 
 
+def _page(rows: list[Any], limit: int, offset: int) -> dict[str, Any]:
+    """One page of ``rows``, which were fetched with one extra row to tell if a next page exists."""
+    return {
+        "items": rows[:limit],
+        "limit": limit,
+        "offset": offset,
+        "next_offset": _next(offset, limit, len(rows)),
+    }
+
+
 @router.get("/stories", response_model=m.StoryPage, summary="Top stories")
 def api_stories(
     request: Request,
@@ -61,12 +71,7 @@ def api_stories(
                 conn, limit=limit + 1, offset=offset, side=side, country=country, q=topic
             ),
         )
-    return {
-        "items": rows[:limit],
-        "limit": limit,
-        "offset": offset,
-        "next_offset": _next(offset, limit, len(rows)),
-    }
+    return _page(rows, limit, offset)
 
 
 @router.get(
@@ -116,12 +121,7 @@ def api_outlets(
         found = profiles(conn, [r["id"] for r in rows])
     for row in rows:
         row.update(profile_dict(found.get(row["id"])))
-    return {
-        "items": rows[:limit],
-        "limit": limit,
-        "offset": offset,
-        "next_offset": _next(offset, limit, len(rows)),
-    }
+    return _page(rows, limit, offset)
 
 
 @router.get(
