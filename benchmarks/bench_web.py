@@ -1,14 +1,17 @@
 """Story page latency and throughput of ``newsprism serve`` under concurrent load on loopback.
 
 Usage:
-    python benchmarks/bench_web.py --db STORE.db [--scale 10] [--requests 6000] [--concurrency 32]
+    python benchmarks/bench_web.py --db STORE.db [--scale 10] [--seconds 20] [--concurrency 32]
 
 STORE.db is a store with articles imported and processed into stories (see BENCHMARKS.md).
 With ``--scale N`` the store is first copied and grown N-fold with synthetic copies of every
 article and story, dates shifted by whole weeks, so the same pages are served from an N-times
-larger database. The server runs as a separate process (``newsprism serve``); the load
-generator is a small asyncio HTTP/1.1 keep-alive client, so it costs the shared cores little.
-Prints one JSON document with the figures.
+larger database. The server runs as a separate process (``newsprism serve``). The load comes
+from ``wrk`` (a C load generator: it takes little of the cores the server needs) cycling over
+the story pages for ``--seconds``; without wrk on the PATH, or with ``--client python``, from a
+small asyncio HTTP/1.1 keep-alive client sending ``--requests`` requests. Readers are anonymous
+first-time visitors (no cookies). Prints one JSON document with the figures, including the
+server's CPU time per request, which depends far less on other load on the machine than latency.
 """
 
 from __future__ import annotations
@@ -174,6 +177,79 @@ async def load(
     return latencies, errors, time.perf_counter() - began
 
 
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local counter = 0
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+
+function init(args)
+  -- Threads start at different pages so they do not ask for the same page in step.
+  counter = id * 7
+end
+
+function request()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK {"requests": %%d, "duration_us": %%d, "errors": %%d, "non_2xx_3xx": %%d, '
+    .. '"p50_us": %%d, "p90_us": %%d, "p99_us": %%d, "max_us": %%d}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout,
+    e.status, latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    latency.max))
+end
+"""
+
+
+def run_wrk(
+    wrk: str, port: int, paths: list[str], seconds: int, concurrency: int, threads: int
+) -> dict[str, Any]:
+    """Load from wrk over the paths; its latency percentiles, requests/s and error counts."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"paths": ", ".join(json.dumps(p) for p in paths)})
+    try:
+        completed = subprocess.run(
+            [
+                wrk,
+                f"--threads={threads}",
+                f"--connections={concurrency}",
+                f"--duration={seconds}s",
+                "--timeout=10s",
+                f"--script={script.name}",
+                f"http://127.0.0.1:{port}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        os.unlink(script.name)
+    line = next(ln for ln in completed.stdout.splitlines() if ln.startswith("WRK "))
+    raw = json.loads(line[4:])
+    return {
+        "requests": raw["requests"],
+        "errors": raw["errors"] + raw["non_2xx_3xx"],
+        "p50_ms": round(raw["p50_us"] / 1000, 1),
+        "p90_ms": round(raw["p90_us"] / 1000, 1),
+        "p99_ms": round(raw["p99_us"] / 1000, 1),
+        "max_ms": round(raw["max_us"] / 1000, 1),
+        "requests_per_second": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
+    }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -183,10 +259,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, type=Path)
     parser.add_argument("--scale", type=int, default=1)
-    parser.add_argument("--requests", type=int, default=6000)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--client",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="load generator: wrk when installed (auto), or the asyncio client",
+    )
+    parser.add_argument("--seconds", type=int, default=20, help="wrk: length of the load")
+    parser.add_argument("--threads", type=int, default=1, help="wrk: client threads")
+    parser.add_argument("--requests", type=int, default=6000, help="python client: requests")
     parser.add_argument("--stories", type=int, default=200, help="distinct story pages hit")
     args = parser.parse_args()
+    wrk = shutil.which("wrk") if args.client in ("auto", "wrk") else None
+    if args.client == "wrk" and wrk is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-web-"))
     store = args.db
@@ -232,7 +319,23 @@ def main() -> None:
             response = httpx.get(base + path, timeout=60)
             cold.append(time.perf_counter() - start)
             assert response.status_code == 200, (path, response.status_code)
-        latencies, errors, seconds = asyncio.run(load(port, paths, args.requests, args.concurrency))
+        cpu_before = cpu_seconds(server.pid)
+        if wrk is not None:
+            loaded = run_wrk(wrk, port, paths, args.seconds, args.concurrency, args.threads)
+        else:
+            latencies, errors, seconds = asyncio.run(
+                load(port, paths, args.requests, args.concurrency)
+            )
+            loaded = {
+                "requests": len(latencies),
+                "errors": errors,
+                "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
+                "p90_ms": round(percentile(latencies, 0.90) * 1000, 1),
+                "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+                "max_ms": round(max(latencies) * 1000, 1),
+                "requests_per_second": round(len(latencies) / seconds, 1),
+            }
+        server_cpu = cpu_seconds(server.pid) - cpu_before
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -249,13 +352,12 @@ def main() -> None:
             "p50": round(statistics.median(cold) * 1000, 1),
             "p99": round(percentile(cold, 0.99) * 1000, 1),
         },
+        "client": "wrk" if wrk is not None else "python",
         "concurrency": args.concurrency,
-        "requests": len(latencies),
-        "errors": errors,
-        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
-        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
-        "requests_per_second": round(len(latencies) / seconds, 1),
+        **loaded,
+        "server_cpu_ms_per_request": round(server_cpu * 1000 / max(1, loaded["requests"]), 3),
         "cpu_count": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     print(json.dumps(result, indent=2))
 

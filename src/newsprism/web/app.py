@@ -21,6 +21,7 @@ from newsprism.store.users import web_secret_key
 from newsprism.web import present
 from newsprism.web.security import SECURITY_HEADERS, SessionSigner
 from newsprism.web.state import WebState
+from newsprism.web.story_cache import CachedStoryPages
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +157,8 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
         settings=settings, db=db, templates=_templates(), signer=SessionSigner(secret)
     )
     _install_error_handlers(app)
+    # Middleware added last runs first: the security headers wrap the kept-page answers too.
+    app.add_middleware(CachedStoryPages, state=app.state.web)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     for module in (

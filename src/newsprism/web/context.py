@@ -13,6 +13,7 @@ from newsprism.web.security import (
     CSRF_FIELD,
     SESSION_COOKIE,
     SESSION_MAX_AGE_S,
+    csrf_cookie_usable,
     new_csrf_cookie,
     same_origin,
     set_cookie,
@@ -63,7 +64,7 @@ def require_admin(request: Request) -> User:
 
 def _csrf_cookie(request: Request) -> tuple[str, bool]:
     existing = request.cookies.get(CSRF_COOKIE)
-    if existing and 20 <= len(existing) <= 100:
+    if existing is not None and csrf_cookie_usable(existing):
         return existing, False
     if "newsprism_csrf_new" not in request.scope:
         request.scope["newsprism_csrf_new"] = new_csrf_cookie()

@@ -95,6 +95,11 @@ def new_csrf_cookie() -> str:
     return secrets.token_urlsafe(32)
 
 
+def csrf_cookie_usable(cookie: str | None) -> bool:
+    """A browser's CSRF cookie is kept when it looks like one we issued; else a new one is set."""
+    return cookie is not None and 20 <= len(cookie) <= 100
+
+
 def set_cookie(response: Response, request: Request, name: str, value: str, max_age: int) -> None:
     response.set_cookie(
         name,

@@ -9,11 +9,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsprism.store.stories import resolve_story_id
 from newsprism.store.users import record_reading
-from newsprism.store.web_queries import story_version
 from newsprism.web import present
 from newsprism.web.context import current_user, render, web_state
 from newsprism.web.routes.common import SideQuery, StoryId
 from newsprism.web.stories import prepared_articles, reading_snapshot, side_counts, story
+from newsprism.web.story_cache import render_kept_page, story_page_key
 
 router = APIRouter(include_in_schema=False)
 
@@ -71,13 +71,14 @@ def story_page(
     state = web_state(request)
     cache_key = None
     if current_user(request) is None:
+        # Kept pages are mostly answered by story_cache.CachedStoryPages before routing; the
+        # route still serves them for query strings spelled differently.
         with state.db.read() as conn:
-            version = story_version(conn, story_id)
-        if version is not None and version[0] is None:
-            cache_key = (story_id, side or "", all, version)
+            cache_key = story_page_key(conn, story_id, side or "", all)
+        if cache_key is not None:
             body = state.page_cache.get(cache_key)
             if body is not None:
-                return HTMLResponse(body)
+                return render_kept_page(request, body)
     response = _fresh_story_page(request, story_id, side, all)
     if cache_key is not None and response.status_code == 200 and isinstance(response, HTMLResponse):
         state.page_cache.put(cache_key, bytes(response.body))
