@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 # Below this many words a text (a teaser, "read more", a photo caption) says too little to
 # call two articles copies of each other.
@@ -85,11 +84,32 @@ def _mix64(x: np.ndarray) -> np.ndarray:
         return x ^ (x >> _U64(31))
 
 
+# Every ASCII byte that is not a letter or digit becomes a space; bytes of multi-byte UTF-8
+# characters (all >= 0x80) pass unchanged.
+_ASCII_SEPARATORS = bytes(b if b >= 0x80 or chr(b).isalnum() else 0x20 for b in range(256))
+
+
+def _opening_words(lowered_opening: str) -> str:
+    """Letter and digit runs of a lower-cased opening, joined by single spaces.
+
+    The same as replacing every run of characters that are not letters or digits by one
+    space, but byte-wise: a regular expression over a news text stored as UCS-2 (curly
+    quotes make it one) cost more than the whole MinHash.
+    """
+    text = lowered_opening
+    if not text.isascii():
+        # The few distinct non-ASCII separators (’ “ ” — NBSP) are replaced one by one.
+        for char in set(text):
+            if char > "\x7f" and not char.isalnum():
+                text = text.replace(char, " ")
+    return b" ".join(text.encode("utf-8").translate(_ASCII_SEPARATORS).split()).decode("utf-8")
+
+
 def fingerprint_text(text: str) -> str:
     """The opening of the text as lower-case words separated by single spaces."""
     # A little more than needed is cleaned: punctuation runs collapse to one space.
     opening = text[: FINGERPRINT_CHARS + FINGERPRINT_CHARS // 4].lower()
-    return _NON_WORD.sub(" ", opening).strip()[:FINGERPRINT_CHARS]
+    return _opening_words(opening)[:FINGERPRINT_CHARS]
 
 
 def shingle_hashes(normalized: str, size: int = SHINGLE_CHARS) -> np.ndarray:
@@ -150,12 +170,15 @@ def word_count(text: str) -> int:
 
 def fingerprint(text: str) -> Fingerprint:
     """Exact hash of the whole text (case and spacing ignored) and LSH bands of its opening."""
-    count = word_count(text)
-    if count < MIN_WORDS:
-        return Fingerprint(None, (), count)
-    normalized = " ".join(text.lower().split())
-    digest = hashlib.sha1(normalized.encode("utf-8")).hexdigest()
-    return Fingerprint(digest, lsh_band_keys(minhash(fingerprint_text(text))), count)
+    # Lower-casing never makes or removes whitespace, so the lowered text's words are the
+    # text's words: one split serves the count and the hash.
+    lowered = text.lower()
+    words = lowered.split()
+    if len(words) < MIN_WORDS:
+        return Fingerprint(None, (), len(words))
+    digest = hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()
+    signature = minhash(fingerprint_text(text))
+    return Fingerprint(digest, lsh_band_keys(signature), len(words))
 
 
 def estimated_jaccard(shared_bands: int) -> float:
@@ -176,7 +199,10 @@ class NearDuplicateIndex:
     def shared_bands(self, keys: Iterable[int]) -> Counter[int]:
         counts: Counter[int] = Counter()
         for key in keys:
-            counts.update(set(self._bands.get(key, ())))
+            ids = self._bands.get(key)
+            # Most keys of a new text match nothing: skip them without building a set.
+            if ids:
+                counts.update(set(ids) if len(ids) > 1 else ids)
         return counts
 
     def find(self, keys: Iterable[int], accept: Callable[[int], bool] | None = None) -> int | None:

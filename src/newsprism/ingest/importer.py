@@ -29,12 +29,13 @@ from typing import Any, BinaryIO
 
 from newsprism.config import Settings
 from newsprism.errors import InputError
+from newsprism.ingest.canonical import key_of_canonical
 from newsprism.ingest.dates import normalize_date
 from newsprism.models import ArticleDraft
 from newsprism.store.articles import (
     KnownArticle,
     Prepared,
-    draft_keys,
+    draft_canonicals,
     prepare_article,
     store_prepared,
     stored_ids_by_key,
@@ -224,14 +225,15 @@ def _work_batch(
             work.dates[result.date_outcome] += 1
     if not parsed:
         return work
-    keys = draft_keys([p.draft for p in parsed])
+    canonicals = draft_canonicals([p.draft for p in parsed])
+    keys = [c and key_of_canonical(c) for c in canonicals]
     with _reader(db).read() as conn:
         stored = stored_ids_by_key(conn, sorted({k for k in keys if k}))
     for position, (item, key) in enumerate(zip(parsed, keys, strict=True)):
         if key is not None and key in stored:
             work.prepared.append(KnownArticle(position, stored[key]))
             continue
-        prepared = prepare_article(position, item.draft)
+        prepared = prepare_article(position, item.draft, canonicals[position])
         if isinstance(prepared, str):
             work.problems.append((item.line_no, prepared))
         else:

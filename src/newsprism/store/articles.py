@@ -38,8 +38,9 @@ from newsprism.ingest.language import detect_language
 from newsprism.ingest.mojibake import repair_mojibake
 from newsprism.models import ArticleDraft, ArticleRecord
 from newsprism.store.database import Database
+from newsprism.store.dialect import insert_many
 from newsprism.store.outlets import get_or_create_outlet
-from newsprism.store.schema import article_bands, articles
+from newsprism.store.schema import article_bands, articles, outlets
 from newsprism.timeutil import as_utc, utcnow
 
 # Bound parameters per IN (...) list: far below SQLite's 32,766 and PostgreSQL's 65,535.
@@ -106,13 +107,19 @@ def _fallback_title(text: str) -> str:
     return title + ("…" if len(words) > _FALLBACK_TITLE_WORDS else "")
 
 
-def prepare_article(position: int, draft: ArticleDraft) -> PreparedArticle | str:
-    """The row for one draft, or a one-line reason why it cannot be stored."""
-    try:
-        canonical = canonicalize_url(draft.url)
-        key = key_of_canonical(canonical)
-    except InvalidURL as exc:
-        return f"url: {exc}"
+def prepare_article(
+    position: int, draft: ArticleDraft, canonical: str | None = None
+) -> PreparedArticle | str:
+    """The row for one draft, or a one-line reason why it cannot be stored.
+
+    ``canonical`` is the draft's canonical URL when the caller has it already.
+    """
+    if canonical is None:
+        try:
+            canonical = canonicalize_url(draft.url)
+        except InvalidURL as exc:
+            return f"url: {exc}"
+    key = key_of_canonical(canonical)
     text = _clean(draft.text) or ""
     title = _clean(" ".join((draft.title or "").split()))
     extraction_note = draft.extraction_note
@@ -165,14 +172,19 @@ def prepare_articles(drafts: Sequence[ArticleDraft]) -> list[Prepared]:
     return [prepare_article(i, d) for i, d in enumerate(drafts)]
 
 
-def draft_keys(drafts: Sequence[ArticleDraft]) -> list[str | None]:
-    keys: list[str | None] = []
+def draft_canonicals(drafts: Sequence[ArticleDraft]) -> list[str | None]:
+    """Each draft's canonical URL; None where its URL is not an http(s) URL."""
+    canonicals: list[str | None] = []
     for draft in drafts:
         try:
-            keys.append(article_key(draft.url))
+            canonicals.append(canonicalize_url(draft.url))
         except InvalidURL:
-            keys.append(None)
-    return keys
+            canonicals.append(None)
+    return canonicals
+
+
+def draft_keys(drafts: Sequence[ArticleDraft]) -> list[str | None]:
+    return [c and key_of_canonical(c) for c in draft_canonicals(drafts)]
 
 
 def prepare_new_articles(conn: Connection, drafts: Sequence[ArticleDraft]) -> list[Prepared]:
@@ -264,11 +276,20 @@ def _stored_near_index(
 def _resolve_outlets(
     conn: Connection, prepared: Sequence[PreparedArticle]
 ) -> dict[str, int | None]:
-    outlet_ids: dict[str, int | None] = {}
+    names: dict[str, str | None] = {}  # domain -> the name its first article gives
     for item in prepared:
-        if item.domain and item.domain not in outlet_ids:
-            name = item.row["source_name"]
-            outlet_ids[item.domain] = get_or_create_outlet(conn, item.domain, name)
+        if item.domain:
+            names.setdefault(item.domain, item.row["source_name"])
+    outlet_ids: dict[str, int | None] = {}
+    for chunk in _chunks(sorted(names)):
+        rows = conn.execute(
+            select(outlets.c.domain, outlets.c.id).where(outlets.c.domain.in_(chunk))
+        )
+        outlet_ids.update({domain: int(id_) for domain, id_ in rows})
+    # Unknown domains one by one (rare after the first batches), in order of appearance.
+    for domain, name in names.items():
+        if domain not in outlet_ids:
+            outlet_ids[domain] = get_or_create_outlet(conn, domain, name)
     return outlet_ids
 
 
@@ -393,13 +414,8 @@ def _insert_rows(
 
 
 def _insert_bands(conn: Connection, stored: Sequence[tuple[int, PreparedArticle]]) -> None:
-    bands = [
-        {"band_key": key, "article_id": article_id}
-        for article_id, item in stored
-        for key in set(item.band_keys)
-    ]
-    if bands:
-        conn.execute(insert(article_bands), bands)
+    bands = [(key, article_id) for article_id, item in stored for key in set(item.band_keys)]
+    insert_many(conn, article_bands.name, ("band_key", "article_id"), bands)
 
 
 def _insert_rows_one_by_one(
