@@ -188,3 +188,32 @@ def test_long_article_lists_are_cut_with_a_link_to_all(
     assert "Show 4 more articles" in short and "?all=true#articles" in short
     full = client.get(f"/stories/{room.story_id}?all=true").text
     assert full.count('<li class="article ') == 7 and "more article" not in full
+
+
+def test_undated_articles_show_their_import_time_as_such(
+    client, db: Database, room: Newsroom
+) -> None:
+    from newsprism.store.schema import articles
+
+    with db.write() as conn:
+        conn.execute(
+            update(articles)
+            .where(articles.c.story_id == room.other_story_id)
+            .values(published_at=None)
+        )
+        conn.execute(
+            update(articles).where(articles.c.id == room.article_ids[0]).values(published_at=None)
+        )
+        conn.execute(
+            update(stories)
+            .where(stories.c.id.in_([room.other_story_id, room.story_id]))
+            .values(updated_at=utcnow(), dirty=True)
+        )
+    undated_story = client.get(f"/stories/{room.other_story_id}").text
+    header = undated_story.split('<div class="meta">', 1)[1].split("</div>", 1)[0]
+    assert "Date unknown · imported" in header and "Updated" not in header
+    assert undated_story.count("Date unknown · imported") == 2 + 3  # header, details, 3 articles
+    mixed = client.get(f"/stories/{room.story_id}").text
+    header = mixed.split('<div class="meta">', 1)[1].split("</div>", 1)[0]
+    assert "Updated" in header and "Date unknown" not in header
+    assert mixed.count("Date unknown · imported") == 1

@@ -316,5 +316,9 @@ def tag_list(tags: Any, limit: int = 16) -> list[dict[str, str]]:
 
 def first_report(articles: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The article that broke the news: the earliest dated one."""
-    dated = [a for a in articles if parse_time(a.get("published")) is not None]
+    dated = [
+        a
+        for a in articles
+        if a.get("date_known", True) and parse_time(a.get("published")) is not None
+    ]
     return min(dated, key=lambda a: parse_time(a.get("published"))) if dated else None  # type: ignore[arg-type,return-value]

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from newsprism.models import BIAS_LABELS, side_for_bias
-from newsprism.web.present import SIDES
+from newsprism.store.schema import articles as articles_table
+from newsprism.web.present import SIDES, parse_time
 
 _BIAS_BY_LABEL = {label.lower(): score for score, label in BIAS_LABELS.items()}
 
@@ -102,6 +103,38 @@ def prepared_articles(detail: dict[str, Any]) -> list[dict[str, Any]]:
         item["reposted_by"] = int(article.get("reposted_by") or reposts.get(article.get("id"), 0))
         prepared.append(item)
     return prepared
+
+
+def undated_article_ids(conn: Connection, story_id: int) -> set[int]:
+    """The story's articles that carried no publication date; the analysis dates them by
+    when they were imported, which the page must not pass off as a publication time."""
+    rows = conn.execute(
+        select(articles_table.c.id).where(
+            articles_table.c.story_id == story_id, articles_table.c.published_at.is_(None)
+        )
+    )
+    return {int(row.id) for row in rows}
+
+
+def mark_dates(articles: list[dict[str, Any]], undated: set[int]) -> dict[str, Any]:
+    """Flag each article's date as known or not; the story's latest publication date and, for
+    its undated articles, their latest import time and count."""
+    latest_dated = None
+    latest_import = None
+    for article in articles:
+        article["date_known"] = article.get("id") not in undated
+        when = parse_time(article.get("published"))
+        if when is None:
+            continue
+        if article["date_known"]:
+            latest_dated = max(latest_dated or when, when)
+        else:
+            latest_import = max(latest_import or when, when)
+    return {
+        "last_published": latest_dated,
+        "last_imported": latest_import,
+        "undated": sum(1 for a in articles if not a["date_known"]),
+    }
 
 
 def side_counts(articles: list[dict[str, Any]]) -> dict[str, int]:

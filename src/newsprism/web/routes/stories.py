@@ -12,7 +12,14 @@ from newsprism.store.users import record_reading
 from newsprism.web import present
 from newsprism.web.context import current_user, render, web_state
 from newsprism.web.routes.common import SideQuery, StoryId
-from newsprism.web.stories import prepared_articles, reading_snapshot, side_counts, story
+from newsprism.web.stories import (
+    mark_dates,
+    prepared_articles,
+    reading_snapshot,
+    side_counts,
+    story,
+    undated_article_ids,
+)
 from newsprism.web.story_cache import render_kept_page, story_page_key
 
 router = APIRouter(include_in_schema=False)
@@ -30,6 +37,8 @@ def load_story_or_redirect(request: Request, story_id: int, path: str) -> dict[s
                 target += "?" + request.url.query
             return RedirectResponse(target, status_code=301)
         detail = story(conn, story_id)
+        if detail is not None:
+            detail["undated_ids"] = undated_article_ids(conn, story_id)
     if detail is None:
         raise HTTPException(status_code=404, detail=f"There is no story {story_id}.")
     return detail
@@ -93,6 +102,7 @@ def _fresh_story_page(
         return found
     detail = found
     articles = prepared_articles(detail)
+    dates = mark_dates(articles, detail.get("undated_ids") or set())
     for article in articles:
         article["why"] = explanation_lines(article, detail)
     shown = [a for a in articles if side is None or a["side"] == side]
@@ -116,5 +126,6 @@ def _fresh_story_page(
                 present.timeline_points(articles), "Articles over time, by side"
             ),
             "coverage": detail.get("coverage") or {},
+            "dates": dates,
         },
     )
