@@ -33,6 +33,7 @@ def test_rss20_entries_have_links_titles_dates_authors_images() -> None:
     # A permalink GUID stands in for a missing <link>.
     assert third.url == "https://news.example.org/2030/01/08/fish-market"
     assert feed.notes == []
+    assert feed.problems == []
 
 
 def test_rss10_rdf_is_parsed() -> None:
@@ -79,8 +80,9 @@ def test_json_feed_items_and_the_item_without_link() -> None:
 def test_malformed_xml_keeps_usable_entries_and_says_so() -> None:
     feed = parse_feed((FEEDS / "malformed.xml").read_bytes(), url=BASE, fetched_at=FETCHED)
     assert [e.title for e in feed.entries] == ["First story survives", "Second story"]
-    assert feed.notes[0].startswith("malformed XML, parsed leniently:")
-    assert feed.notes[1:] == ["1 entry without a date"]
+    (problem,) = feed.problems
+    assert problem.startswith("malformed XML, parsed leniently:")
+    assert feed.notes == ["1 entry without a date"]
 
 
 def test_html_page_is_not_a_feed() -> None:
@@ -91,6 +93,17 @@ def test_html_page_is_not_a_feed() -> None:
             content_type="text/html; charset=utf-8",
             fetched_at=FETCHED,
         )
+
+
+def test_feed_items_inside_an_html_page_are_kept_as_a_problem() -> None:
+    body = (
+        b"<!DOCTYPE html><html><body><rss version='2.0'><channel><title>T</title>"
+        b"<item><title>Kept</title><link>https://news.example.org/kept</link></item>"
+        b"</channel></rss></body></html>"
+    )
+    feed = parse_feed(body, url=BASE, content_type="text/html", fetched_at=FETCHED)
+    assert [e.title for e in feed.entries] == ["Kept"]
+    assert feed.problems == ["an HTML page, not a feed: 1 feed item recovered from it"]
 
 
 def test_html_page_is_recognised_without_content_type() -> None:
@@ -107,7 +120,7 @@ def test_wrong_charset_header_is_overridden_and_noted() -> None:
     )
     assert feed.title == "Café Crème Zeitung"
     assert feed.entries[0].title == "Bürgermeister eröffnet Straße"
-    assert any(note.startswith("encoding:") for note in feed.notes)
+    assert any(problem.startswith("encoding:") for problem in feed.problems)
 
 
 @pytest.mark.parametrize("name", ["latin1_no_declaration.xml", "latin1_declared.xml"])
@@ -225,4 +238,4 @@ def test_json_feed_in_a_legacy_encoding_is_read_and_noted() -> None:
     ).encode("cp1252")
     feed = parse_feed(body, url=BASE, fetched_at=FETCHED)
     assert feed.entries[0].title == "Crème brûlée"
-    assert feed.notes[0] == "encoding: JSON Feed is not UTF-8; read as windows-1252"
+    assert feed.problems == ["encoding: JSON Feed is not UTF-8; read as windows-1252"]

@@ -9,16 +9,18 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from loopback import FEEDS, LoopbackServer, dripping, huge, stalling
 from newsprism.config import Settings
 from newsprism.ingest.extract_pool import ExtractionPool
 from newsprism.ingest.poll import PollReport, poll_cycle
+from newsprism.ingest.schedule import GONE_POLLS, MISSING_DAYS, MISSING_POLLS
+from newsprism.registry.sources import set_sources_enabled, source_listing
 from newsprism.store.database import Database
 from newsprism.store.feeds import feed_state, recent_fetches
 from newsprism.store.outlets import add_feed, get_or_create_outlet
-from newsprism.store.schema import articles
+from newsprism.store.schema import articles, fetch_log
 from newsprism.timeutil import as_utc, utcnow
 
 PAGES = Path(__file__).with_name("fixtures") / "pages"
@@ -333,24 +335,22 @@ def test_tolerated_defects_store_articles_and_are_noted(
 ) -> None:
     quiet = replace(settings, fetch_pages=False)
     ids = {
-        "malformed": add_test_feed(db, quiet, server.fixture("/malformed.xml", "malformed.xml")),
         "dupes": add_test_feed(db, quiet, server.fixture("/dupes.xml", "duplicate_guids.xml")),
         "dates": add_test_feed(db, quiet, server.fixture("/dates.xml", "dates.xml")),
-        "charset": add_test_feed(
+        "plain": add_test_feed(
             db,
             quiet,
             server.route(
-                "/latin.xml",
-                FEEDS.joinpath("latin1_no_declaration.xml").read_bytes(),
-                content_type="application/rss+xml; charset=utf-8",
+                "/plain.xml",
+                FEEDS.joinpath("rss20.xml").read_bytes(),
+                content_type="text/plain; charset=utf-8",
             ),
         ),
     }
     report = run(db, quiet, extractor)
-    assert (report.ok, report.failed) == (4, 0)
+    assert (report.ok, report.failed) == (3, 0)
     arts = stored(db)
-    assert {"First story survives", "Second story", "Story one", "Story two"} <= set(arts)
-    assert "Bürgermeister eröffnet Straße" in arts
+    assert {"Story one", "Story two"} <= set(arts)
     future = arts["From the future"]
     assert "is in the future; set to fetch time" in str(future["date_note"])
     assert as_utc(future["published_at"]) <= utcnow()  # type: ignore[arg-type]
@@ -358,12 +358,177 @@ def test_tolerated_defects_store_articles_and_are_noted(
     assert arts["No date at all"]["date_note"] == "no date in feed"
     with db.read() as conn:
         notes = {name: recent_fetches(conn, feed_id=i, kind="feed")[0] for name, i in ids.items()}
+        states = {name: feed_state(conn, i) for name, i in ids.items()}
     assert all(entry.outcome == "ok" for entry in notes.values())
-    assert "malformed XML, parsed leniently" in str(notes["malformed"].error)
+    assert all(s is not None and s["consecutive_failures"] == 0 for s in states.values())
     assert "2 duplicate entries (same GUID or link) dropped" in str(notes["dupes"].error)
-    assert "encoding:" in str(notes["charset"].error)
     assert "dated in the future (set to fetch time)" in str(notes["dates"].error)
     assert "1 entry without a date" in str(notes["dates"].error)
+    # A feed served as text/plain is common and harmless: not a defect of the document.
+    assert not any(word in str(notes["plain"].error) for word in ("XML", "encoding", "HTML"))
+
+
+def _broken_documents(server: LoopbackServer) -> dict[str, tuple[int, str]]:
+    """name -> (feed id route, expected reason fragment) for documents parsed leniently."""
+    item = (
+        "<item><title>Wrapped story</title><link>https://harbor.example/wrapped</link>"
+        "<description>Inside a page.</description></item>"
+    )
+    wrapped = (
+        "<!DOCTYPE html><html><head><title>Feed</title></head><body>"
+        f'<rss version="2.0"><channel><title>Harbor</title>{item}</channel></rss></body></html>'
+    )
+    server.fixture("/malformed.xml", "malformed.xml")
+    server.route(
+        "/latin.xml",
+        FEEDS.joinpath("latin1_no_declaration.xml").read_bytes(),
+        content_type="application/rss+xml; charset=utf-8",
+    )
+    server.route("/wrapped", wrapped, content_type="text/html; charset=utf-8")
+    return {
+        "/malformed.xml": (2, "malformed XML, parsed leniently"),
+        "/latin.xml": (1, "encoding:"),
+        "/wrapped": (1, "an HTML page, not a feed: 1 feed item recovered"),
+    }
+
+
+def test_recovered_documents_keep_their_entries_but_fail_and_back_off(
+    db: Database, settings: Settings, server: LoopbackServer, extractor: ExtractionPool
+) -> None:
+    quiet = replace(settings, fetch_pages=False)
+    cases = _broken_documents(server)
+    ids = {path: add_test_feed(db, quiet, server.url(path)) for path in cases}
+    before = utcnow()
+
+    report = run(db, quiet, extractor)
+
+    assert (report.ok, report.failed, report.new_articles) == (0, 3, 4)
+    arts = stored(db)
+    assert {"First story survives", "Second story", "Wrapped story"} <= set(arts)
+    assert "Bürgermeister eröffnet Straße" in arts
+    with db.read() as conn:
+        for path, (entries, reason) in cases.items():
+            state = feed_state(conn, ids[path])
+            assert state is not None
+            assert state["last_status"] == "error", path
+            assert reason in str(state["last_error"]), path
+            assert state["consecutive_failures"] == 1, path
+            assert state["enabled"], path
+            assert state["next_poll_at"] >= before + timedelta(
+                seconds=2 * quiet.default_poll_interval_s
+            ), path
+            # The broken document is fetched in full again next time, not answered by a 304.
+            assert state["etag"] is None and state["last_modified"] is None, path
+            (entry,) = recent_fetches(conn, feed_id=ids[path], kind="feed")
+            assert entry.outcome == "error", path
+            assert entry.error is not None and reason in entry.error, path
+            assert f"{entries} entries read, {entries} new articles stored" in entry.error, path
+            assert entry.new_items == entries, path
+    listing = {f["url"]: f for row in source_listing(db, failing=True) for f in row["feeds"]}
+    assert {server.url(p) for p in cases} <= set(listing)
+    assert "malformed XML" in str(listing[server.url("/malformed.xml")]["last_error"])
+
+
+def test_a_fixed_document_recovers(
+    db: Database, settings: Settings, server: LoopbackServer, extractor: ExtractionPool
+) -> None:
+    quiet = replace(settings, fetch_pages=False)
+    feed_id = add_test_feed(db, quiet, server.fixture("/feed.xml", "malformed.xml"))
+    run(db, quiet, extractor, feed_ids=[feed_id])
+    run(db, quiet, extractor, feed_ids=[feed_id])
+    with db.read() as conn:
+        state = feed_state(conn, feed_id)
+    assert state is not None and state["consecutive_failures"] == 2
+    assert len(stored(db)) == 2  # the second poll found nothing new
+    server.fixture("/feed.xml", "rss20.xml")
+    run(db, quiet, extractor, feed_ids=[feed_id])
+    with db.read() as conn:
+        state = feed_state(conn, feed_id)
+    assert state is not None
+    assert (state["last_status"], state["consecutive_failures"]) == ("ok", 0)
+
+
+def _poll_times(
+    db: Database, settings: Settings, extractor: ExtractionPool, feed_id: int, n: int
+) -> None:
+    for _ in range(n):
+        run(db, settings, extractor, feed_ids=[feed_id])
+
+
+def test_a_feed_answering_410_again_and_again_is_switched_off(
+    db: Database, settings: Settings, server: LoopbackServer, extractor: ExtractionPool
+) -> None:
+    feed_id = add_test_feed(db, settings, server.route("/gone.xml", "gone", status=410))
+    _poll_times(db, settings, extractor, feed_id, GONE_POLLS - 1)
+    with db.read() as conn:
+        state = feed_state(conn, feed_id)
+    assert state is not None and state["enabled"] and state["last_status"] == "error"
+
+    report = run(db, settings, extractor, feed_ids=[feed_id])
+
+    assert report.failed == 1 and "disabled: HTTP 410 Gone" in report.errors[0]
+    with db.read() as conn:
+        state = feed_state(conn, feed_id)
+    assert state is not None
+    assert not state["enabled"]
+    assert state["last_status"] == "disabled"
+    assert f"HTTP 410 Gone on the last {GONE_POLLS} polls" in str(state["last_error"])
+    assert "newsprism sources enable harbor.example" in str(state["last_error"])
+    # No longer polled, and still shown with the reason in the default listing.
+    assert run(db, settings, extractor).feeds == 0
+    (row,) = source_listing(db, domains=["harbor.example"])
+    assert "410 Gone" in str(row["feeds"][0]["last_error"])
+    assert server.hits("/gone.xml") == GONE_POLLS
+
+    # An operator switches it back on; the feed is back, and it is polled at once.
+    server.route("/gone.xml", rss([("Back again", "https://harbor.example/back", "Yes.")]))
+    set_sources_enabled(db, enabled=True, domains=["harbor.example"])
+    report = run(db, replace(settings, fetch_pages=False), extractor)
+    assert (report.feeds, report.ok, report.new_articles) == (1, 1, 1)
+    with db.read() as conn:
+        state = feed_state(conn, feed_id)
+    assert state is not None and state["enabled"] and state["last_status"] == "ok"
+
+
+def test_404_switches_a_feed_off_only_after_a_week_of_polls(
+    db: Database, settings: Settings, server: LoopbackServer, extractor: ExtractionPool
+) -> None:
+    url = server.route("/missing.xml", "missing", status=404)
+    feed_id = add_test_feed(db, settings, url)
+    # A CMS that answers 404 for an afternoon is not a dead feed: many polls in minutes.
+    _poll_times(db, settings, extractor, feed_id, MISSING_POLLS + 1)
+    with db.read() as conn:
+        state = feed_state(conn, feed_id)
+    assert state is not None and state["enabled"]
+    assert state["consecutive_failures"] == MISSING_POLLS + 1
+
+    # The same streak spread over more than a week (as backoff spreads it): switched off.
+    with db.write() as conn:
+        conn.execute(
+            update(fetch_log)
+            .where(fetch_log.c.feed_id == feed_id)
+            .values(started_at=utcnow() - timedelta(days=MISSING_DAYS + 1))
+        )
+    run(db, settings, extractor, feed_ids=[feed_id])
+    with db.read() as conn:
+        state = feed_state(conn, feed_id)
+    assert state is not None and not state["enabled"]
+    assert f"HTTP 404 Not Found on the last {MISSING_POLLS + 2} polls" in str(state["last_error"])
+
+
+def test_a_streak_broken_by_another_answer_keeps_the_feed(
+    db: Database, settings: Settings, server: LoopbackServer, extractor: ExtractionPool
+) -> None:
+    feed_id = add_test_feed(db, settings, server.route("/flaky.xml", "gone", status=410))
+    _poll_times(db, settings, extractor, feed_id, GONE_POLLS - 1)
+    server.route("/flaky.xml", "boom", status=500)
+    _poll_times(db, settings, extractor, feed_id, 1)
+    server.route("/flaky.xml", "gone", status=410)
+    _poll_times(db, settings, extractor, feed_id, GONE_POLLS - 1)
+    with db.read() as conn:
+        state = feed_state(conn, feed_id)
+    assert state is not None and state["enabled"]
+    assert state["consecutive_failures"] == 2 * GONE_POLLS - 1
 
 
 def test_private_addresses_are_refused_without_the_switch(

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from newsprism.config import Settings
-from newsprism.ingest.schedule import after_failure, after_success, backoff_delay
+from newsprism.ingest.schedule import (
+    GONE_POLLS,
+    MISSING_DAYS,
+    MISSING_POLLS,
+    FailureStreak,
+    after_failure,
+    after_success,
+    backoff_delay,
+    disable_reason,
+)
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 S = Settings(min_poll_interval_s=300, default_poll_interval_s=1800, max_poll_interval_s=86400)
@@ -65,3 +74,23 @@ def test_retry_after_shorter_than_backoff_does_not_shorten_it() -> None:
 def test_absurd_retry_after_is_capped_at_a_week() -> None:
     nxt = after_failure(1800, failures=1, now=NOW, settings=S, retry_after_s=10**9)
     assert nxt.delay_s == 7 * 86400
+
+
+def test_410_on_three_polls_in_a_row_switches_a_feed_off() -> None:
+    since = NOW - timedelta(hours=3)
+    assert disable_reason(FailureStreak(410, GONE_POLLS - 1, since), NOW) is None
+    reason = disable_reason(FailureStreak(410, GONE_POLLS, since), NOW)
+    assert reason == "disabled: HTTP 410 Gone on the last 3 polls (since 2029-12-31 21:00 UTC)"
+
+
+def test_404_needs_many_polls_over_a_week() -> None:
+    week = timedelta(days=MISSING_DAYS)
+    assert disable_reason(FailureStreak(404, 50, NOW - timedelta(days=2)), NOW) is None
+    assert disable_reason(FailureStreak(404, MISSING_POLLS - 1, NOW - 2 * week), NOW) is None
+    reason = disable_reason(FailureStreak(404, MISSING_POLLS, NOW - week), NOW)
+    assert reason is not None and "HTTP 404 Not Found on the last 10 polls" in reason
+
+
+def test_other_answers_never_switch_a_feed_off() -> None:
+    for status in (200, 403, 429, 500, 503):
+        assert disable_reason(FailureStreak(status, 40, NOW - timedelta(days=30)), NOW) is None

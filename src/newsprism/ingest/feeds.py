@@ -1,8 +1,8 @@
 """Feed parsing: RSS 2.0, RSS 1.0/RDF, Atom (feedparser) and JSON Feed, on bytes we fetched.
 
-feedparser only ever sees bytes here (its own HTTP client has no timeout). What it tolerates
-(malformed XML with usable entries, a wrong or missing charset) is kept and noted; what cannot
-be a feed (an HTML page, a document declaring XML entities, JSON that is no JSON Feed) raises
+feedparser only ever sees bytes here (its own HTTP client has no timeout). What it recovers
+from (malformed XML with usable entries, a wrong or missing charset, feed items inside an HTML
+page) is kept and reported as a problem of the document; what cannot be a feed (an HTML page, a document declaring XML entities, JSON that is no JSON Feed) raises
 ``FeedError`` with a one-line reason. Entries come out deduplicated, with absolute http(s) links,
 plain-text titles and UTC dates that are never in the future.
 """
@@ -61,6 +61,10 @@ class ParsedFeed:
     site_url: str | None
     entries: list[FeedEntry]
     notes: list[str] = field(default_factory=list)  # what was tolerated, one line each
+    # Defects of the document itself that the parser recovered from (malformed XML, a wrong
+    # charset, an HTML page with feed items inside): the entries are usable, but the feed is
+    # broken and counts as failing until its publisher fixes it. One line each.
+    problems: list[str] = field(default_factory=list)
 
 
 # -- entry point -------------------------------------------------------------------------------
@@ -130,6 +134,7 @@ def _parse_xml_feed(body: bytes, url: str, content_type: str, fetched_at: dateti
     version = parsed.get("version") or ""
     raw_entries = parsed.get("entries") or []
     notes: list[str] = []
+    problems: list[str] = []
     if not raw_entries and not version:
         if looks_like_html(body, content_type):
             raise FeedError(
@@ -137,12 +142,17 @@ def _parse_xml_feed(body: bytes, url: str, content_type: str, fetched_at: dateti
             )
         problem = parsed.get("bozo_exception")
         raise FeedError(f"not a feed: unreadable XML ({problem or 'no feed elements found'})")
-    if parsed.get("bozo"):
+    if _HTML_START.match(body[:4096]):
+        # Feed items inside an HTML document: a CMS template or an error page around the feed.
+        items = f"{len(raw_entries)} feed item{'s' if len(raw_entries) != 1 else ''}"
+        problems.append(f"an HTML page, not a feed: {items} recovered from it")
+    elif parsed.get("bozo"):
         problem = parsed.get("bozo_exception")
         if isinstance(problem, feedparser.CharacterEncodingOverride):
-            notes.append(f"encoding: {problem}")
+            problems.append(f"encoding: {problem}")
         elif not isinstance(problem, feedparser.NonXMLContentType):
-            notes.append(f"malformed XML, parsed leniently: {problem}")
+            # A feed served as text/html or text/plain is common and harmless: not a defect.
+            problems.append(f"malformed XML, parsed leniently: {problem}")
     meta = parsed.get("feed") or {}
     entries = _collect(
         (_xml_entry(raw, url, fetched_at) for raw in raw_entries[:MAX_ENTRIES]), notes
@@ -157,6 +167,7 @@ def _parse_xml_feed(body: bytes, url: str, content_type: str, fetched_at: dateti
         site_url=_absolute(meta.get("link"), url),
         entries=entries,
         notes=notes,
+        problems=problems,
     )
 
 
@@ -233,12 +244,13 @@ def _looks_like_json(body: bytes, content_type: str) -> bool:
 
 def _parse_json_feed(body: bytes, url: str, fetched_at: datetime) -> ParsedFeed:
     notes: list[str] = []
+    problems: list[str] = []
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         # JSON must be UTF-8; a legacy-encoded feed still reads best as Windows-1252.
         text = body.decode("cp1252", errors="replace")
-        notes.append("encoding: JSON Feed is not UTF-8; read as windows-1252")
+        problems.append("encoding: JSON Feed is not UTF-8; read as windows-1252")
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -257,6 +269,7 @@ def _parse_json_feed(body: bytes, url: str, fetched_at: datetime) -> ParsedFeed:
         site_url=_absolute(doc.get("home_page_url"), url),
         entries=entries,
         notes=notes,
+        problems=problems,
     )
 
 

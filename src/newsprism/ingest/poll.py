@@ -3,9 +3,13 @@
 Feeds are polled in parallel threads (one shared fetcher keeps per-host politeness across them);
 article pages go through the extraction process pool with its hard per-page timeout. Whatever
 goes wrong with one feed or one page is logged with the feed and the reason and the cycle goes
-on. Nothing is lost: a feed's validators (ETag, Last-Modified) move forward only after its new
-articles are stored, so a failure part-way means the next poll sees the same entries again, and
-an article whose page cannot be fetched is kept with the feed's own title and summary.
+on, and the feed backs off: a document the parser had to recover from (malformed XML, a wrong
+charset, feed items inside an HTML page) still gives its entries but counts as a failure, and a
+feed whose server keeps answering 410 Gone (or 404 for a week) is switched off with the reason
+in its ``last_error``. Nothing is lost: a feed's validators (ETag, Last-Modified) move forward
+only after its new articles are stored, so a failure part-way means the next poll sees the same
+entries again, and an article whose page cannot be fetched is kept with the feed's own title
+and summary.
 """
 
 from __future__ import annotations
@@ -25,19 +29,22 @@ from newsprism.ingest.extract import Extracted
 from newsprism.ingest.feeds import FeedEntry, FeedError, ParsedFeed, html_to_text, parse_feed
 from newsprism.ingest.http import Fetcher, FetchResult
 from newsprism.ingest.language import detect_language
-from newsprism.ingest.schedule import after_failure, after_success
+from newsprism.ingest.schedule import after_failure, after_success, disable_reason
 from newsprism.models import ArticleDraft
 from newsprism.store.articles import add_articles, stored_urls
 from newsprism.store.database import Database
 from newsprism.store.feeds import (
     FeedRow,
     FetchLogEntry,
+    disable_feed,
     due_feeds,
     log_fetches,
     move_feed,
     prune_fetch_log,
     record_failure,
+    record_soft_failure,
     record_success,
+    status_streak,
 )
 from newsprism.timeutil import utcnow
 
@@ -242,7 +249,15 @@ def _poll_feed(cycle: _Cycle, feed: FeedRow) -> FeedOutcome:
         return _succeed(cycle, feed, result, [entry], status="not_modified")
     if not result.ok:
         reason = result.error or "failed"
-        return _fail(cycle, feed, result.started_at, reason, [entry], result.retry_after_s)
+        return _fail(
+            cycle,
+            feed,
+            result.started_at,
+            reason,
+            [entry],
+            result.retry_after_s,
+            status_code=result.status_code,
+        )
     try:
         parsed = parse_feed(
             result.body,
@@ -294,6 +309,11 @@ def _store_entries(
         outcome.reposts = added.reposts
         notes += [f"not stored: {line}" for line in added.rejected]
     feed_log.new_items = outcome.new_articles
+    if parsed.problems:
+        kept = f"{len(parsed.entries)} entries read, {outcome.new_articles} new articles stored"
+        feed_log.outcome = "error"
+        feed_log.error = "; ".join([*parsed.problems, kept, *notes])
+        return _soft_fail(cycle, feed, result, logs, outcome, parsed.title)
     if notes:
         feed_log.error = "; ".join(notes)
     return _succeed(
@@ -437,6 +457,36 @@ def _succeed(
     return outcome
 
 
+def _soft_fail(
+    cycle: _Cycle,
+    feed: FeedRow,
+    result: FetchResult,
+    logs: list[FetchLogEntry],
+    outcome: FeedOutcome,
+    title: str | None,
+) -> FeedOutcome:
+    """A broken document that still yielded entries: they are stored, the feed backs off."""
+    reason = logs[0].error or "the feed document is broken"
+    now = result.started_at
+    failures = feed.consecutive_failures + 1
+    nxt = after_failure(feed.interval_s, failures, now, cycle.settings)
+    with cycle.db.write() as conn:
+        record_soft_failure(
+            conn,
+            feed.id,
+            now=now,
+            error=reason,
+            failures=failures,
+            next_poll_at=nxt.next_poll_at,
+            new_items=outcome.new_entries,
+            title=title,
+        )
+        log_fetches(conn, logs)
+    outcome.status = "error"
+    outcome.error = reason
+    return outcome
+
+
 def _fail(
     cycle: _Cycle,
     feed: FeedRow,
@@ -444,6 +494,8 @@ def _fail(
     reason: str,
     logs: list[FetchLogEntry],
     retry_after_s: float | None,
+    *,
+    status_code: int | None = None,
 ) -> FeedOutcome:
     failures = feed.consecutive_failures + 1
     nxt = after_failure(feed.interval_s, failures, now, cycle.settings, retry_after_s)
@@ -452,4 +504,13 @@ def _fail(
             conn, feed.id, now=now, error=reason, failures=failures, next_poll_at=nxt.next_poll_at
         )
         log_fetches(conn, logs)
+        if status_code is not None:
+            streak = status_streak(conn, feed.id)
+            disabled = disable_reason(streak, now) if streak else None
+            if disabled is not None:
+                disabled += f"; `newsprism sources enable {feed.outlet_domain or feed.url}`"
+                disabled += " polls it again"
+                disable_feed(conn, feed.id, reason=disabled, now=now)
+                log.warning("feed %s switched off: %s", feed.url, disabled)
+                reason = disabled
     return FeedOutcome(feed.id, feed.url, "error", reason)

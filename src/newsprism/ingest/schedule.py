@@ -3,7 +3,8 @@
 The interval aims at about one new item per poll: a feed that had several new items is polled
 sooner next time, one with none later, always between the configured minimum and maximum. A
 failing feed keeps its interval but waits ``interval × 2^failures`` (capped) before the next try,
-and never less than a server's Retry-After.
+and never less than a server's Retry-After. A feed whose server keeps saying it is gone (410,
+or 404 for a week) is switched off instead.
 """
 
 from __future__ import annotations
@@ -67,3 +68,34 @@ def after_failure(
     if retry_after_s is not None and retry_after_s > 0:
         delay = max(delay, int(min(retry_after_s, RETRY_AFTER_CAP_S)))
     return NextPoll(interval, now + timedelta(seconds=delay), delay)
+
+
+# A feed is switched off only when its server says, again and again, that it is gone for good.
+# 410 Gone is that statement; three polls in a row (hours apart, with the backoff) rule out
+# a deploy accident. 404 is also what a broken CMS or a moved site answers for a while, so it
+# takes a long streak: every poll for a week, and at least ten of them.
+GONE_STATUS = 410
+GONE_POLLS = 3
+MISSING_STATUS = 404
+MISSING_POLLS = 10
+MISSING_DAYS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class FailureStreak:
+    """The newest feed fetches that all answered the same HTTP status."""
+
+    status_code: int
+    polls: int
+    since: datetime  # when the first of them started
+
+
+def disable_reason(streak: FailureStreak, now: datetime) -> str | None:
+    """Why a feed with this streak of answers is switched off; None to keep polling it."""
+    since = streak.since.strftime("%Y-%m-%d %H:%M UTC")
+    if streak.status_code == GONE_STATUS and streak.polls >= GONE_POLLS:
+        return f"disabled: HTTP 410 Gone on the last {streak.polls} polls (since {since})"
+    long_enough = now - streak.since >= timedelta(days=MISSING_DAYS)
+    if streak.status_code == MISSING_STATUS and streak.polls >= MISSING_POLLS and long_enough:
+        return f"disabled: HTTP 404 Not Found on the last {streak.polls} polls (since {since})"
+    return None

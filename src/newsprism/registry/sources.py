@@ -232,7 +232,9 @@ def _failing(source: SourceRow) -> bool:
 
 
 def _wanted(source: SourceRow, include_disabled: bool, category: str | None, failing: bool) -> bool:
-    if not include_disabled and not any(f.enabled for f in source.feeds):
+    # A feed the poller switched off (gone for good) stays listed until someone looks at it.
+    listed = any(f.enabled or f.last_status == "disabled" for f in source.feeds)
+    if not include_disabled and not listed:
         return False
     if category and category.lower() not in {c.lower() for c in source.outlet.categories}:
         return False

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from newsprism.ingest.schedule import FailureStreak
 from newsprism.store.schema import feeds, fetch_log, outlets
 from newsprism.timeutil import as_utc, utcnow
 
@@ -188,6 +189,82 @@ def record_failure(
             last_error=_clip(error),
             consecutive_failures=failures,
             next_poll_at=next_poll_at,
+        )
+    )
+
+
+def record_soft_failure(
+    conn: Connection,
+    feed_id: int,
+    *,
+    now: datetime,
+    error: str,
+    failures: int,
+    next_poll_at: datetime,
+    new_items: int,
+    title: str | None = None,
+) -> None:
+    """A poll whose broken document still yielded entries: they are stored, the feed fails.
+
+    Validators are not kept: the next poll fetches the document again and sees whether its
+    publisher fixed it (a 304 for the broken one would count as a success).
+    """
+    values: dict[str, Any] = {
+        "last_polled_at": now,
+        "last_status": "error",
+        "last_error": _clip(error),
+        "consecutive_failures": failures,
+        "next_poll_at": next_poll_at,
+    }
+    if new_items > 0:
+        values["last_new_item_at"] = now
+    if title:
+        conn.execute(
+            update(feeds)
+            .where(feeds.c.id == feed_id, feeds.c.title.is_(None))
+            .values(title=title[:512])
+        )
+    conn.execute(update(feeds).where(feeds.c.id == feed_id).values(**values))
+
+
+def status_streak(conn: Connection, feed_id: int, *, limit: int = 50) -> FailureStreak | None:
+    """The run of newest fetches of this feed that answered one and the same HTTP status.
+
+    None when the newest fetch had no status (a timeout, a refused address). At most ``limit``
+    fetches are read: enough for every rule that uses the streak.
+    """
+    rows = conn.execute(
+        select(fetch_log.c.status_code, fetch_log.c.started_at)
+        .where(fetch_log.c.feed_id == feed_id, fetch_log.c.kind == "feed")
+        .order_by(fetch_log.c.started_at.desc(), fetch_log.c.id.desc())
+        .limit(limit)
+    ).all()
+    if not rows or rows[0][0] is None:
+        return None
+    status = int(rows[0][0])
+    polls = 0
+    since = rows[0][1]
+    for code, started_at in rows:
+        if code != status:
+            break
+        polls += 1
+        since = started_at
+    return FailureStreak(status, polls, as_utc(since) or since)
+
+
+def disable_feed(conn: Connection, feed_id: int, *, reason: str, now: datetime) -> None:
+    """Switch a feed off for good reason; ``last_error`` says why, ``sources enable`` undoes it.
+
+    It is due at once when switched back on: whoever does that wants to see it polled.
+    """
+    conn.execute(
+        update(feeds)
+        .where(feeds.c.id == feed_id)
+        .values(
+            enabled=False,
+            last_status="disabled",
+            last_error=_clip(reason),
+            next_poll_at=now,
         )
     )
 

@@ -73,7 +73,8 @@ feeds = Table(
     Column("last_success_at", UTCDateTime),
     Column("last_new_item_at", UTCDateTime),
     Column("consecutive_failures", Integer, nullable=False, default=0),
-    Column("last_status", String(32)),  # ok | not_modified | error
+    # ok | not_modified | error | disabled (switched off as gone for good; last_error says why)
+    Column("last_status", String(32)),
     Column("last_error", Text),
     Column("created_at", UTCDateTime, nullable=False),
 )
