@@ -34,7 +34,7 @@ def route_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("the story route was reached")
 
-    monkeypatch.setattr(story_routes, "story_page_key", fail)
+    monkeypatch.setattr(story_routes, "render_kept_page", fail)
     monkeypatch.setattr(story_routes, "_fresh_story_page", fail)
 
 

@@ -10,6 +10,7 @@ from newsprism.config import Settings
 from newsprism.store.database import Database
 from newsprism.web.page_cache import Memo, PageCache
 from newsprism.web.security import LoginLimiter, SessionSigner
+from newsprism.web.story_versions import StoryVersions
 
 
 @dataclass
@@ -21,3 +22,7 @@ class WebState:
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
     page_cache: PageCache = field(default_factory=PageCache)
     memo: Memo = field(default_factory=Memo)
+    story_versions: StoryVersions = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.story_versions = StoryVersions(self.db)

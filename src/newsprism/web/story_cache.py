@@ -14,16 +14,14 @@ it sets the CSRF cookie exactly as a rendered page does for a browser that lacks
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Hashable
 
 import anyio
-from sqlalchemy import Connection
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from newsprism.store.web_queries import story_version
 from newsprism.web.security import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -46,21 +44,13 @@ for _side in ("left", "center", "right"):
     _QUERIES[f"side={_side}&all=true".encode()] = (_side, True)
 
 
-def story_page_key(conn: Connection, story_id: int, side: str, show_all: bool) -> Hashable | None:
-    """The cache key of an anonymous reader's story page, or None when it is not to be kept
-    (unknown story, or merged into another: those answer with a 404 or a redirect)."""
-    version = story_version(conn, story_id)
-    if version is None or version[0] is not None:
-        return None
-    return (story_id, side, show_all, version)
-
-
 class CachedStoryPages:
     """ASGI layer serving kept anonymous story pages without the routing stack."""
 
     def __init__(self, app: ASGIApp, state: WebState) -> None:
         self.app = app
         self.state = state
+        self.versions = state.story_versions
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
@@ -74,15 +64,12 @@ class CachedStoryPages:
         await self.app(scope, receive, send)
 
     async def _kept_page(self, story_id: int, side: str, show_all: bool) -> bytes | None:
-        db = self.state.db
-
-        def lookup() -> Hashable | None:
-            with db.read() as conn:
-                return story_page_key(conn, story_id, side, show_all)
-
-        # A primary-key read: on SQLite (WAL: readers never wait for the writer) it is cheaper
-        # inline than a hop to a worker thread; a database across the network is asked from one.
-        key = lookup() if db.is_sqlite else await anyio.to_thread.run_sync(lookup)
+        # A primary-key read: on SQLite it is cheaper inline than a hop to a worker thread; a
+        # database across the network is asked from one.
+        if self.versions.inline:
+            key = self.versions.page_key(story_id, side, show_all)
+        else:
+            key = await anyio.to_thread.run_sync(self.versions.page_key, story_id, side, show_all)
         return None if key is None else self.state.page_cache.get(key)
 
 
@@ -90,8 +77,29 @@ def render_kept_page(request: Request, body: bytes) -> HTMLResponse:
     """A kept page as the route renders it, the CSRF cookie set for a browser without one."""
     response = HTMLResponse(body)
     if not csrf_cookie_usable(request.cookies.get(CSRF_COOKIE)):
-        set_cookie(response, request, CSRF_COOKIE, new_csrf_cookie(), SESSION_MAX_AGE_S)
+        https = request.scope.get("scheme") == "https"  # as security.is_https, without a URL
+        header = _csrf_cookie_header(https).replace(_TOKEN_SLOT, new_csrf_cookie())
+        response.raw_headers.append((b"set-cookie", header.encode("latin-1")))
     return response
+
+
+_TOKEN_SLOT = "TOKENSLOT"
+
+
+@functools.cache
+def _csrf_cookie_header(https: bool) -> str:
+    """The Set-Cookie value ``security.set_cookie`` writes for a CSRF cookie, with a slot for
+    the token: formatting a cookie anew for every kept page cost as much as sending it."""
+    scope: Scope = {
+        "type": "http",
+        "scheme": "https" if https else "http",
+        "path": "/",
+        "headers": [],
+        "query_string": b"",
+    }
+    response = Response()
+    set_cookie(response, Request(scope), CSRF_COOKIE, _TOKEN_SLOT, SESSION_MAX_AGE_S)
+    return next(v.decode("latin-1") for k, v in response.raw_headers if k == b"set-cookie")
 
 
 def _story_page_asked(scope: Scope) -> tuple[Request, int, str, bool] | None:

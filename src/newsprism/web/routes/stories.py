@@ -20,7 +20,7 @@ from newsprism.web.stories import (
     story,
     undated_article_ids,
 )
-from newsprism.web.story_cache import render_kept_page, story_page_key
+from newsprism.web.story_cache import render_kept_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -82,8 +82,7 @@ def story_page(
     if current_user(request) is None:
         # Kept pages are mostly answered by story_cache.CachedStoryPages before routing; the
         # route still serves them for query strings spelled differently.
-        with state.db.read() as conn:
-            cache_key = story_page_key(conn, story_id, side or "", all)
+        cache_key = state.story_versions.page_key(story_id, side or "", all)
         if cache_key is not None:
             body = state.page_cache.get(cache_key)
             if body is not None:
