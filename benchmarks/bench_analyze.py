@@ -67,7 +67,7 @@ def main() -> None:
     from newsprism.registry.profiles import outlet_profiles
     from newsprism.store.database import Database
     from newsprism.store.story_pages import story_articles
-    from newsprism.summarize.extractive import summarize_extractive
+    from newsprism.summarize.extractive import SummaryOptions, summarize_extractive
     from storydata import Outlet, add_article, add_outlets, add_story, set_story_counts
 
     rows = load_articles(args.articles, args.topic)
@@ -93,11 +93,15 @@ def main() -> None:
             profiles = outlet_profiles(conn, outlet_ids)
         sources = _summary_sources(articles, article_sides(articles, profiles))
 
-        summarize_extractive(sources)  # load the token model and stemmer once
+        # The bullet counts the pipeline uses (three to five by default).
+        options = SummaryOptions(
+            max_bullets=settings.summary_max_bullets, min_bullets=settings.summary_min_bullets
+        )
+        summarize_extractive(sources, options)  # load the token model and stemmer once
         analysis_ms = timed(
             lambda: analyze_story(articles, profiles, corpus, settings), args.repeat
         )
-        summary_ms = timed(lambda: summarize_extractive(sources), max(3, args.repeat // 4))
+        summary_ms = timed(lambda: summarize_extractive(sources, options), max(3, args.repeat // 4))
         refresh_ms = timed(
             lambda: (
                 refresh_story(db, settings, story, corpus)

@@ -14,7 +14,14 @@ from newsprism.summarize.extractive import (
     summarize_extractive,
 )
 from newsprism.summarize.sentences import is_verbatim, rouge_tokens, split_sentences
-from newsprism.summarize.token_model import FEATURES, StoryText, TreeEnsemble, token_features
+from newsprism.summarize.token_model import (
+    FEATURES,
+    LEXICON_PRIOR,
+    Lexicon,
+    StoryText,
+    TreeEnsemble,
+    token_features,
+)
 
 WILDFIRE = [
     SourceArticle(
@@ -193,6 +200,41 @@ def test_token_features_count_documents_and_headlines() -> None:
     assert row["doc_share"] == 1.0
     assert row["title_doc_share"] == 0.5
     assert row["in_lede"] == 1.0
+    assert row["lede_doc_share"] == 1.0
+    assert dict(zip(FEATURES, x[vocab.index("burn")], strict=True))["lede_doc_share"] == 0.5
+
+
+def test_lexicon_features_read_the_training_counts_and_fall_back_to_the_prior() -> None:
+    import math
+
+    story = StoryText(sentences=[["Fire burns homes."]], titles=["Fire"])
+    lexicon = Lexicon(stories=99, counts={"fire": (9, 6.0)})
+    vocab, x = token_features(story, lexicon)
+    fire = dict(zip(FEATURES, x[vocab.index("fire")], strict=True))
+    assert fire["lexicon_rate"] == pytest.approx((6.0 + LEXICON_PRIOR) / 10)
+    assert fire["lexicon_log_df"] == pytest.approx(math.log(100 / 10))
+    homes = dict(zip(FEATURES, x[vocab.index("home")], strict=True))
+    assert homes["lexicon_rate"] == pytest.approx(LEXICON_PRIOR)
+    assert homes["lexicon_log_df"] == pytest.approx(math.log(100))
+
+
+def test_the_shipped_token_model_carries_its_lexicon() -> None:
+    from newsprism.summarize.token_model import LEXICON_MIN_STORIES, load_token_model
+
+    lexicon = load_token_model().lexicon
+    assert lexicon.stories > 1000
+    assert "said" in lexicon.counts
+    assert min(n for n, _uses in lexicon.counts.values()) >= LEXICON_MIN_STORIES
+
+
+def test_the_default_settings_ask_for_three_to_five_bullets() -> None:
+    from newsprism.config import Settings
+    from newsprism.summarize.service import summarize_story
+
+    settings = Settings()
+    assert (settings.summary_min_bullets, settings.summary_max_bullets) == (3, 5)
+    bullets = summarize_story(WILDFIRE, settings).bullets
+    assert 3 <= len(bullets) <= 5
 
 
 @pytest.mark.slow
@@ -200,12 +242,16 @@ def test_summaries_of_real_neus_stories_are_verbatim(shared_data: Path) -> None:
     path = shared_data / "eval" / "neus" / "neus_train_clusters.jsonl"
     with path.open(encoding="utf-8") as handle:
         rows = [json.loads(next(handle)) for _ in range(40)]
+    at_least_three = 0
     for row in rows:
         articles = [SourceArticle(i, d["title"], d["text"]) for i, d in enumerate(row["docs"])]
-        bullets = summarize_extractive(articles)
-        assert bullets
+        bullets = summarize_extractive(articles, SummaryOptions(min_bullets=3))
+        assert 1 <= len(bullets) <= 5
+        at_least_three += len(bullets) >= 3
         for bullet in bullets:
             assert is_verbatim(bullet.text, [articles[i].text for i in bullet.article_ids])
+    # Only a story whose ledes hold fewer than three distinct units may fall short.
+    assert at_least_three >= 36
 
 
 def test_a_minimum_number_of_bullets_is_met_when_the_story_has_the_sentences() -> None:
