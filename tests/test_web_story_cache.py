@@ -152,3 +152,26 @@ def test_unknown_and_out_of_range_ids_still_answer_as_routed(client: Any) -> Non
     assert fetch_anonymous(client, "/stories/999999").status_code == 404
     assert fetch_anonymous(client, "/stories/99999999999").status_code == 404
     assert fetch_anonymous(client, "/stories/0").status_code == 404
+
+
+def test_a_busy_store_means_no_kept_page_rather_than_a_wait(db: Database, room: Newsroom) -> None:
+    import sqlite3
+
+    from newsprism.web.story_versions import StoryVersions
+
+    if not db.is_sqlite:
+        pytest.skip("the plain connection is SQLite's")
+    versions = StoryVersions(db)
+    assert versions.inline
+    assert versions.page_key(room.story_id, "", False) is not None
+    assert versions.get(999_999) is None
+
+    class Busy:
+        def execute(self, *_args: Any) -> Any:
+            raise sqlite3.OperationalError("database is locked")
+
+    raw, versions._raw = versions._raw, Busy()  # type: ignore[assignment]
+    assert versions.page_key(room.story_id, "", False) is None
+    versions._raw = raw
+    assert versions.page_key(room.story_id, "", False) is not None
+    versions.close()

@@ -7,8 +7,12 @@ import threading
 from collections.abc import Hashable
 from typing import Any
 
-from newsprism.store.database import SQLITE_BUSY_TIMEOUT_MS, Database
+from newsprism.store.database import Database
 from newsprism.store.web_queries import story_version
+
+# The event loop asks this connection: a read that would wait longer for a lock (WAL readers
+# almost never wait) gives up, and the page is then rendered afresh on a worker thread.
+RAW_BUSY_TIMEOUT_MS = 100
 
 # The columns of store.web_queries.story_version, read raw on SQLite.
 _VERSION_SQL = (
@@ -33,7 +37,7 @@ class StoryVersions:
         path = db.engine.url.database if db.is_sqlite else None
         if path and path != ":memory:" and not path.startswith("file:"):
             raw = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-            raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            raw.execute(f"PRAGMA busy_timeout={RAW_BUSY_TIMEOUT_MS}")
             raw.execute("PRAGMA query_only=ON")
             self._raw = raw
 
@@ -43,16 +47,20 @@ class StoryVersions:
         return self._raw is not None
 
     def get(self, story_id: int) -> tuple[Any, ...] | None:
+        """The story's version; None for an unknown story, or when the store was busy."""
         if self._raw is None:
             with self.db.read() as conn:
                 return story_version(conn, story_id)
-        with self._lock:
-            row = self._raw.execute(_VERSION_SQL, (story_id,)).fetchone()
+        try:
+            with self._lock:
+                row = self._raw.execute(_VERSION_SQL, (story_id,)).fetchone()
+        except sqlite3.OperationalError:
+            return None
         return tuple(row) if row is not None else None
 
     def page_key(self, story_id: int, side: str, show_all: bool) -> Hashable | None:
         """The cache key of an anonymous reader's story page, or None when it is not to be
-        kept (unknown story, or merged into another: those answer with a 404 or a redirect)."""
+        kept (unknown story, merged into another, or the store too busy to say)."""
         version = self.get(story_id)
         if version is None or version[0] is not None:
             return None
