@@ -6,7 +6,7 @@ Usage:
 STORE.db is a store with articles imported and processed into stories (see BENCHMARKS.md).
 With ``--scale N`` the store is first copied and grown N-fold with synthetic copies of every
 article and story, dates shifted by whole weeks, so the same pages are served from an N-times
-larger database. The server runs as a separate process (``newsprism serve``). The load comes
+larger database (``--scaled-db PATH`` keeps that copy for later runs). The server runs as a separate process (``newsprism serve``). The load comes
 from ``wrk`` (a C load generator: it takes little of the cores the server needs) cycling over
 the story pages for ``--seconds``; without wrk on the PATH, or with ``--client python``, from a
 small asyncio HTTP/1.1 keep-alive client sending ``--requests`` requests. Readers are anonymous
@@ -259,6 +259,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, type=Path)
     parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument(
+        "--scaled-db",
+        type=Path,
+        help="keep the grown store here and reuse it when it exists (growing takes minutes)",
+    )
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument(
         "--client",
@@ -279,10 +284,11 @@ def main() -> None:
     store = args.db
     grown: dict[str, int] = {}
     if args.scale > 1:
-        store = workdir / "scaled.db"
-        began = time.perf_counter()
-        grown = grow_store(args.db, store, args.scale)
-        grown["build_seconds"] = round(time.perf_counter() - began)
+        store = args.scaled_db or workdir / "scaled.db"
+        if not store.exists():
+            began = time.perf_counter()
+            grown = grow_store(args.db, store, args.scale)
+            grown["build_seconds"] = round(time.perf_counter() - began)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "newsprism", "serve", "--port", str(port), "--db", str(store)],
