@@ -165,6 +165,33 @@ def test_damaged_gzip_keeps_what_was_read_and_says_where(
     assert _count(db) > 0
 
 
+def test_a_failed_commit_stops_the_import_at_its_first_hole(
+    db: Database, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsprism.ingest.importer as importer
+
+    path = _write(tmp_path / "a.jsonl", [_article(i) for i in range(250)])
+    real = importer.store_prepared
+    calls = 0
+
+    def failing_second_batch(conn, prepared):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise RuntimeError("disk full")
+        return real(conn, prepared)
+
+    monkeypatch.setattr(importer, "store_prepared", failing_second_batch)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_file(db, settings, path, workers=1, batch_lines=50)
+    # The first batch is stored; nothing after the failed one was written.
+    assert _count(db) == 50
+    assert calls == 2
+    monkeypatch.setattr(importer, "store_prepared", real)
+    report = import_file(db, settings, path, workers=1, batch_lines=50)
+    assert (report.added, report.duplicates, _count(db)) == (200, 50, 250)
+
+
 @pytest.mark.slow
 def test_import_killed_mid_way_resumes_without_duplicates_or_holes(
     settings: Settings, tmp_path: Path

@@ -17,11 +17,12 @@ from __future__ import annotations
 import gzip
 import json
 import multiprocessing
+import threading
 import time
 import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -295,6 +296,7 @@ def import_file(
     now = utcnow()
     # Batches in flight, oldest first: a few ahead keep every worker busy during a write.
     queue: deque[tuple[Future[_BatchWork], int]] = deque()
+    writer = _Writer(db, report, import_id, on_progress)
     line_no = 0
     try:
         batch: list[bytes] = []
@@ -307,21 +309,71 @@ def import_file(
                     queue.append((pool.submit(db, first, batch, now), raw.tell()))
                     batch = []
                     while len(queue) > workers + 1:
-                        _commit(db, *queue.popleft(), report, import_id, on_progress)
+                        writer.commit(*queue.popleft())
         except (EOFError, OSError, zlib.error) as exc:
             damaged = f"{path}: file is damaged after line {line_no}: {exc}"
         if batch:
             queue.append((pool.submit(db, line_no - len(batch) + 1, batch, now), raw.tell()))
         while queue:
-            _commit(db, *queue.popleft(), report, import_id, on_progress)
+            writer.commit(*queue.popleft())
+        writer.drain()
         if damaged:
             raise InputError(damaged)
     finally:
+        writer.close()
         pool.close()
         raw.close()
         report.seconds = time.monotonic() - started
         _finish_import(db, import_id, report)
     return report
+
+
+# Batches handed to the writer thread and not yet committed: one being written, one waiting.
+MAX_PENDING_COMMITS = 2
+
+
+class _Writer:
+    """Commits batches in file order on one thread of its own.
+
+    SQLite releases the GIL while it inserts and indexes, which is most of a commit, so this
+    process reads and decompresses the file and collects the workers' results meanwhile. After
+    a failed commit no later batch is written: an import stops at its first hole.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        report: ImportReport,
+        import_id: int,
+        on_progress: Callable[[int, int], None] | None,
+    ) -> None:
+        self._args = (report, import_id, on_progress)
+        self._db = db
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+        self._pending: deque[Future[None]] = deque()
+        self._failed = threading.Event()
+
+    def commit(self, work: Future[_BatchWork], bytes_read: int) -> None:
+        self._pending.append(self._executor.submit(self._commit, work, bytes_read))
+        while len(self._pending) > MAX_PENDING_COMMITS:
+            self._pending.popleft().result()
+
+    def _commit(self, work: Future[_BatchWork], bytes_read: int) -> None:
+        if self._failed.is_set():
+            return
+        try:
+            _commit(self._db, work, bytes_read, *self._args)
+        except BaseException:
+            self._failed.set()
+            raise
+
+    def drain(self) -> None:
+        while self._pending:
+            self._pending.popleft().result()
+
+    def close(self) -> None:
+        # Commits already handed over finish (each is one transaction); later ones are dropped.
+        self._executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _commit(

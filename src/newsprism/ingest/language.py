@@ -26,7 +26,9 @@ def detect_language(text: str | None) -> str | None:
     if not text:
         return None
     sample = text[:MAX_CHARS]
-    if sum(map(str.isalpha, sample)) < MIN_LETTERS:
+    # Counting letters is a Python loop: the opening usually settles it after a few words.
+    opening = sample[: 2 * MIN_LETTERS]
+    if sum(map(str.isalpha, opening)) < MIN_LETTERS and sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return None
     language, confidence = _identifier().classify(sample)
     if confidence < MIN_CONFIDENCE:
