@@ -1,7 +1,8 @@
-"""Rendered story pages for anonymous readers, kept until the story changes or a minute passes.
+"""Rendered story pages for anonymous readers, kept until the story changes or five minutes pass.
 
-A story page costs a few milliseconds to assemble and render, and most readers see the same
-bytes; checking a story's version is one primary-key lookup. Signed-in readers (whose pages
+A story page costs tens of milliseconds to assemble and render, and most readers see the same
+bytes; checking a story's version is one primary-key lookup (``story_versions``), and
+``story_cache`` answers kept pages before the routing stack. Signed-in readers (whose pages
 carry their name and record their reading) always get a fresh page.
 """
 
