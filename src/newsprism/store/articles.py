@@ -38,7 +38,7 @@ from newsprism.ingest.language import detect_language
 from newsprism.ingest.mojibake import repair_mojibake
 from newsprism.models import ArticleDraft, ArticleRecord
 from newsprism.store.database import Database
-from newsprism.store.dialect import insert_many
+from newsprism.store.dialect import insert_many, select_in
 from newsprism.store.outlets import get_or_create_outlet
 from newsprism.store.schema import article_bands, articles, outlets
 from newsprism.timeutil import as_utc, utcnow
@@ -208,13 +208,8 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
 
 
 def stored_ids_by_key(conn: Connection, keys: Sequence[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for chunk in _chunks(keys):
-        rows = conn.execute(
-            select(articles.c.url_hash, articles.c.id).where(articles.c.url_hash.in_(chunk))
-        )
-        found.update({r[0]: int(r[1]) for r in rows})
-    return found
+    sql = "SELECT url_hash, id FROM articles WHERE url_hash IN ({marks})"
+    return {key: int(id_) for key, id_ in select_in(conn, sql, keys, chunk=_CHUNK)}
 
 
 @dataclass(slots=True)
@@ -258,18 +253,17 @@ def _stored_near_index(
     index = NearDuplicateIndex()
     roots: dict[int, int] = {}
     outlet_of: dict[int, int | None] = {}
-    for chunk in _chunks(keys):
-        rows = conn.execute(
-            select(
-                article_bands.c.band_key, articles.c.id, articles.c.repost_of, articles.c.outlet_id
-            )
-            .join(articles, article_bands.c.article_id == articles.c.id)
-            .where(article_bands.c.band_key.in_(chunk))
-        )
-        for band_key, id_, repost_of, outlet_id in rows:
-            index.add(int(id_), (int(band_key),))
-            roots[int(id_)] = int(repost_of or id_)
-            outlet_of[int(id_)] = outlet_id
+    rows = select_in(
+        conn,
+        "SELECT b.band_key, a.id, a.repost_of, a.outlet_id FROM article_bands b"
+        " JOIN articles a ON a.id = b.article_id WHERE b.band_key IN ({marks})",
+        keys,
+        chunk=_CHUNK,
+    )
+    for band_key, id_, repost_of, outlet_id in rows:
+        index.add(int(id_), (int(band_key),))
+        roots[int(id_)] = int(repost_of or id_)
+        outlet_of[int(id_)] = outlet_id
     return index, roots, outlet_of
 
 

@@ -101,10 +101,31 @@ def insert_many(
     """
     if not rows:
         return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = _mark(conn)
     names = ", ".join(columns)
     marks = ", ".join([mark] * len(columns))
     conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
+
+
+def _mark(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def select_in(
+    conn: Connection, sql: str, values: Sequence[Any], *, chunk: int = 500
+) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` for ``values`` in chunks; ``{marks}`` in ``sql`` is the IN list.
+
+    For long lists of plain keys (the 32 band keys of each article in a batch): SQLAlchemy
+    builds a bound parameter object per value, which cost the writer more than the lookup.
+    """
+    rows: list[tuple[Any, ...]] = []
+    mark = _mark(conn)
+    for start in range(0, len(values), chunk):
+        part = tuple(values[start : start + chunk])
+        statement = sql.format(marks=", ".join([mark] * len(part)))
+        rows.extend(tuple(r) for r in conn.exec_driver_sql(statement, part))
+    return rows
 
 
 def reset_id_sequence(conn: Connection, table: str) -> None:
