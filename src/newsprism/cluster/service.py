@@ -25,13 +25,15 @@ from newsprism.config import Settings
 from newsprism.store.database import Database
 from newsprism.store.stories import (
     Assignment,
+    NewStory,
     PendingArticle,
     active_story_articles,
     bump_generation,
-    create_story,
+    create_stories,
     generation,
     latest_story_time,
     merge_story,
+    next_story_id,
     refresh_story_stats,
     story_of_articles,
     unclustered_articles,
@@ -148,6 +150,9 @@ def _assign_batch(
     clusterer = index.clusterer
     placed: dict[int, int] = {}  # article id -> story id, for reposts of this batch's articles
     out: list[Assignment] = []
+    # New stories get their ids here and are inserted together before the assignments.
+    new_stories: list[NewStory] = []
+    next_id = next_story_id(conn)
     for article in batch:
         original = article.repost_of
         if original is not None:
@@ -168,13 +173,16 @@ def _assign_batch(
             clusterer.join(story_id, doc)
             report.joined += 1
         else:
-            story_id = create_story(conn, article.language, article.event_time)
+            story_id = next_id
+            next_id += 1
+            new_stories.append(NewStory(story_id, article.language, article.event_time))
             explanation = explain.new_story(decision)
             score = 1.0 - decision.best.probability if decision.best is not None else 1.0
             clusterer.start_story(story_id, doc)
             report.stories_created += 1
         placed[article.id] = story_id
         out.append(Assignment(article.id, story_id, round(score, 4), explanation))
+    create_stories(conn, new_stories)
     return out
 
 
