@@ -7,6 +7,7 @@ and the tests drive the same class directly, so what is tuned is exactly what ru
 from __future__ import annotations
 
 import heapq
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -66,18 +67,25 @@ class Clusterer:
         postings = self._postings.get(_lang_key(doc.language))
         if not postings:
             return []
-        votes: dict[int, float] = {}
+        votes: defaultdict[int, float] = defaultdict(float)
+        body = doc.body
         for term in doc.query_terms:
             ids = postings.get(term)
             if not ids:
                 continue
-            weight = doc.body.get(term, 0.0)
-            for story_id in islice(reversed(ids), VOTERS_PER_TERM):
-                votes[story_id] = votes.get(story_id, 0.0) + weight
-        best = heapq.nlargest(MAX_CANDIDATES, votes.items(), key=lambda kv: (kv[1], -kv[0]))
+            weight = body.get(term, 0.0)
+            voters = (
+                reversed(ids)
+                if len(ids) <= VOTERS_PER_TERM
+                else islice(reversed(ids), VOTERS_PER_TERM)
+            )
+            for story_id in voters:
+                votes[story_id] += weight
+        # Most votes first, the older story on a tie: (votes, -id) pairs compare in C.
+        best = heapq.nlargest(MAX_CANDIDATES, [(v, -sid) for sid, v in votes.items()])
         out = []
-        for story_id, _ in best:
-            story = self.stories.get(story_id)
+        for _, negative_id in best:
+            story = self.stories.get(-negative_id)
             if story is not None and abs(doc.time - story.last_time) <= self.window:
                 out.append(story)
         return out
@@ -111,14 +119,20 @@ class Clusterer:
         story.add(doc)
         self.touched.add(story_id)
         postings = self._postings.setdefault(_lang_key(story.language), {})
-        terms = self._story_terms.setdefault(story_id, set())
+        terms = self._story_terms.get(story_id)
+        if terms is None:
+            terms = self._story_terms[story_id] = set()
         for term in doc.query_terms:
-            ids = postings.setdefault(term, {})
-            ids.pop(story_id, None)  # re-insert: most recently active last
+            ids = postings.get(term)
+            if ids is None:
+                postings[term] = {story_id: None}
+                continue
+            if story_id in ids:
+                del ids[story_id]  # re-insert: most recently active last
             ids[story_id] = None
             if len(ids) > POSTING_CAP:
                 del ids[next(iter(ids))]
-            terms.add(term)
+        terms.update(doc.query_terms)
         self._advance(doc.time)
         return story
 

@@ -93,11 +93,17 @@ class Centroid:
         return _dot_into(vector, self.total) / math.sqrt(self.norm_sq)
 
     def add(self, vector: Vector) -> None:
-        cross = _dot_into(vector, self.total)
         total = self.total
+        own = sum([w * w for w in vector.values()])
+        if not total:
+            # A story's first article (most articles start one): the sum is a copy.
+            self.total = dict(vector)
+            self.norm_sq += own
+            return
+        cross = _dot_into(vector, total)
         for term, weight in vector.items():
             total[term] = total.get(term, 0.0) + weight
-        self.norm_sq += 2.0 * cross + sum(w * w for w in vector.values())
+        self.norm_sq += 2.0 * cross + own
 
     def absorb(self, other: Centroid) -> None:
         cross = _dot_into(other.total, self.total)
