@@ -31,6 +31,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
 from newsprism.cluster.documents import ArticleDoc, vectorize
@@ -95,27 +96,28 @@ def _corpus_text(line: str) -> tuple[str, str]:
     return row.get("title") or "", row.get("content") or row.get("content_original") or ""
 
 
-def _vectorize_lines(first: int, lines: list[str]) -> list[ArticleDoc]:
+def _vectorize_lines(corpus: Path, first: int, count: int) -> list[ArticleDoc]:
+    """Lines ``first`` to ``first + count`` of the corpus, vectorized (runs in a worker)."""
     idf = default_idf()
     epoch = datetime(2020, 1, 1, tzinfo=UTC)
     out = []
-    for i, line in enumerate(lines, start=first):
-        title, text = _corpus_text(line)
-        out.append(vectorize(i, title, text, time=epoch, language="en", outlet_id=None, idf=idf))
+    with gzip.open(corpus, "rt", encoding="utf-8") as handle:
+        for i, line in enumerate(islice(handle, first, first + count), start=first):
+            title, text = _corpus_text(line)
+            out.append(
+                vectorize(i, title, text, time=epoch, language="en", outlet_id=None, idf=idf)
+            )
     return out
 
 
 def corpus_documents(corpus: Path, workers: int = 2) -> list[ArticleDoc]:
     """Each corpus article vectorized once (in worker processes); the replay re-dates copies."""
     with gzip.open(corpus, "rt", encoding="utf-8") as handle:
-        lines = handle.readlines()
-    chunk = 2000
+        total = sum(1 for _ in handle)
+    chunk = 5000
+    starts = range(0, total, chunk)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        parts = pool.map(
-            _vectorize_lines,
-            range(0, len(lines), chunk),
-            [lines[i : i + chunk] for i in range(0, len(lines), chunk)],
-        )
+        parts = pool.map(_vectorize_lines, [corpus] * len(starts), starts, [chunk] * len(starts))
         return [doc for part in parts for doc in part]
 
 
