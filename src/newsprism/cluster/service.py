@@ -103,10 +103,11 @@ def _index(db: Database, settings: Settings, model: ClusterModel) -> _Index:
         clusterer = Clusterer(model, window)
         latest = latest_story_time(conn)
         if latest is not None:
+            stored = list(active_story_articles(conn, latest - window))
             members: dict[int, list[ArticleDoc]] = {}
-            for article in active_story_articles(conn, latest - window):
+            for article, doc in zip(stored, _vectorize_all(stored, idf, settings), strict=True):
                 assert article.story_id is not None
-                members.setdefault(article.story_id, []).append(_document(article, idf))
+                members.setdefault(article.story_id, []).append(doc)
             clusterer.load(sorted(members.items()))
     index = _Index(current, clusterer, idf)
     _INDEXES[key] = index
@@ -138,8 +139,9 @@ def assign_pending(
                 window = unclustered_articles(conn, BATCH * WINDOW_BATCHES)
             if not window:
                 return report
-            if pool is None and len(window) >= POOL_MIN_ARTICLES:
-                pool = _vectorizer_pool(settings)
+            if pool is None and len(window) >= POOL_MIN_ARTICLES and settings.extract_workers > 1:
+                # One core stays with this process, which decides and writes.
+                pool = _vectorizer_pool(settings.extract_workers - 1)
             for docs, batch in _vectorized_batches(window, index.idf, pool):
                 _write_batch(db, batch, docs, index, report)
                 if on_progress is not None:
@@ -173,9 +175,7 @@ def _write_batch(
     report.articles += len(batch)
 
 
-def _vectorizer_pool(settings: Settings) -> ProcessPoolExecutor:
-    # One core stays with this process, which decides and writes; the rest vectorize.
-    workers = max(1, settings.extract_workers - 1)
+def _vectorizer_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
 
@@ -198,6 +198,20 @@ def _vectorized_batches(
     ]
     for batch, pending in zip(batches, futures, strict=True):
         yield {doc.article_id: doc for f in pending for doc in f.result()}, batch
+
+
+def _vectorize_all(
+    articles: list[PendingArticle], idf: IdfTable, settings: Settings
+) -> list[ArticleDoc]:
+    """Vectors in article order; a rebuild of a busy window uses worker processes."""
+    if len(articles) < POOL_MIN_ARTICLES or settings.extract_workers < 2:
+        return [_document(a, idf) for a in articles]
+    pool = _vectorizer_pool(settings.extract_workers)
+    try:
+        chunks = [[_clipped(a) for a in chunk] for chunk in _chunks(articles, POOL_CHUNK)]
+        return [doc for part in pool.map(_vectorize_chunk, chunks) for doc in part]
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _chunks(items: list[PendingArticle], size: int) -> Iterator[list[PendingArticle]]:
