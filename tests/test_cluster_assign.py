@@ -196,3 +196,49 @@ def test_progress_is_reported_per_batch(db: Database, settings: Settings) -> Non
     seen: list[int] = []
     assign_pending(db, settings, on_progress=seen.append)
     assert sum(seen) == len(drafts)
+
+
+def test_vectorizing_in_worker_processes_gives_the_same_stories(
+    settings: Settings, tmp_path_factory, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from newsprism.cluster import service
+
+    results = []
+    started: list[object] = []
+    real_pool = service._vectorizer_pool
+
+    def recording_pool(workers: int) -> object:
+        started.append(real_pool(workers))
+        return started[-1]
+
+    for run, pooled in enumerate((False, True)):
+        if pooled:
+            # Tiny batches and chunks so that the window spans several of each.
+            monkeypatch.setattr(service, "POOL_MIN_ARTICLES", 1)
+            monkeypatch.setattr(service, "POOL_CHUNK", 2)
+            monkeypatch.setattr(service, "BATCH", 3)
+            monkeypatch.setattr(service, "_vectorizer_pool", recording_pool)
+        db = Database(str(tmp_path_factory.mktemp(f"pool{run}") / "store.db"))
+        try:
+            drafts, _ = interleaved_drafts()
+            added = add_articles(db, drafts[:5], settings)
+            report = assign_pending(db, settings)
+            forget_index(db)  # the second half goes through an index rebuilt from the store
+            added.added_ids.extend(add_articles(db, drafts[5:], settings).added_ids)
+            report.articles += assign_pending(db, settings).articles
+            with db.read() as conn:
+                rows = conn.execute(
+                    select(articles.c.id, articles.c.story_id, articles.c.cluster_explanation)
+                ).all()
+                story_ids = sorted(int(r.id) for r in conn.execute(select(stories.c.id)))
+        finally:
+            forget_index(db)
+            db.dispose()
+        partition = {int(r.id): int(r.story_id) for r in rows}
+        explanations = [r.cluster_explanation for r in sorted(rows, key=lambda r: r.id)]
+        assert report.articles == len(drafts)
+        assert story_ids == sorted(set(partition.values()))
+        results.append((_groups(partition, added.added_ids), explanations))
+    # The second run vectorized in workers: twice assigning, once rebuilding the index.
+    assert len(started) == 3
+    assert results[0] == results[1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -51,10 +50,17 @@ def vectorize(
 ) -> ArticleDoc:
     analyzed = analyze(title, text, language)
     body = tfidf(analyzed.body_terms, idf)
+    # Heaviest first, ties by term: (weight, term) pairs sort in C without a key function.
+    ranked = sorted([(w, t) for t, w in body.items()], reverse=True)
     if len(body) > BODY_TERMS:
-        body = normalize(dict(heapq.nlargest(BODY_TERMS, body.items(), key=_weight_then_term)))
-    top = heapq.nlargest(QUERY_TERMS, body.items(), key=_weight_then_term)
-    entity_weights = {key: _entity_idf(key, idf) for key in analyzed.entities}
+        ranked = ranked[:BODY_TERMS]
+        body = normalize({t: w for w, t in ranked})
+        ranked = sorted([(w, t) for t, w in body.items()], reverse=True)
+    weights, unseen = idf.weights, idf.unseen
+    entity_weights = {
+        key: _entity_idf(key, idf) if " " in key else weights.get(key, unseen)
+        for key in analyzed.entities
+    }
     return ArticleDoc(
         article_id=article_id,
         time=time,
@@ -66,12 +72,8 @@ def vectorize(
         entities=entity_weights,
         surfaces=analyzed.entities,
         numbers=analyzed.numbers,
-        query_terms=tuple(sorted(t for t, _ in top)),
+        query_terms=tuple(sorted(t for _, t in ranked[:QUERY_TERMS])),
     )
-
-
-def _weight_then_term(item: tuple[str, float]) -> tuple[float, str]:
-    return (item[1], item[0])
 
 
 def _entity_idf(key: str, idf: IdfTable) -> float:

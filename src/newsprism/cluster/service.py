@@ -10,7 +10,10 @@ scale-out workers hold the stories lock), as DESIGN.md prescribes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,18 +23,21 @@ from newsprism.cluster import explain
 from newsprism.cluster.documents import ArticleDoc, vectorize
 from newsprism.cluster.engine import Clusterer
 from newsprism.cluster.model import ClusterModel, default_model
+from newsprism.cluster.text import MAX_BODY_CHARS
 from newsprism.cluster.vectors import IdfTable, default_idf
 from newsprism.config import Settings
 from newsprism.store.database import Database
 from newsprism.store.stories import (
     Assignment,
+    NewStory,
     PendingArticle,
     active_story_articles,
     bump_generation,
-    create_story,
+    create_stories,
     generation,
     latest_story_time,
     merge_story,
+    next_story_id,
     refresh_story_stats,
     story_of_articles,
     unclustered_articles,
@@ -41,6 +47,13 @@ from newsprism.store.stories import (
 # Articles per write transaction: large enough to amortize the commit, small enough that the
 # single SQLite writer is never held for more than about a second.
 BATCH = 1000
+# Batches read at once; with worker processes, vectorized ahead of the decisions.
+WINDOW_BATCHES = 8
+# Backlogs from this size on are vectorized in worker processes: starting one costs about half
+# a second, which a poll cycle's few hundred articles would not repay.
+POOL_MIN_ARTICLES = 4000
+# Articles per task sent to a worker.
+POOL_CHUNK = 250
 
 
 @dataclass
@@ -90,10 +103,11 @@ def _index(db: Database, settings: Settings, model: ClusterModel) -> _Index:
         clusterer = Clusterer(model, window)
         latest = latest_story_time(conn)
         if latest is not None:
+            stored = list(active_story_articles(conn, latest - window))
             members: dict[int, list[ArticleDoc]] = {}
-            for article in active_story_articles(conn, latest - window):
+            for article, doc in zip(stored, _vectorize_all(stored, idf, settings), strict=True):
                 assert article.story_id is not None
-                members.setdefault(article.story_id, []).append(_document(article, idf))
+                members.setdefault(article.story_id, []).append(doc)
             clusterer.load(sorted(members.items()))
     index = _Index(current, clusterer, idf)
     _INDEXES[key] = index
@@ -109,32 +123,113 @@ def forget_index(db: Database) -> None:
 def assign_pending(
     db: Database, settings: Settings, on_progress: Callable[[int], None] | None = None
 ) -> AssignReport:
-    """Give every article with ``clustered_at IS NULL`` a story, in (date, id) order."""
+    """Give every article with ``clustered_at IS NULL`` a story, in (date, id) order.
+
+    A large backlog (an import) is read a window at a time and vectorized in worker processes
+    while this process decides and writes the window's earlier batches; vectors depend on the
+    article alone, so the stories are the same as when everything runs here.
+    """
     model = default_model()
     report = AssignReport()
-    while True:
-        index = _index(db, settings, model)
-        with db.read() as conn:
-            batch = unclustered_articles(conn, BATCH)
-        if not batch:
-            return report
-        docs = {a.id: _document(a, index.idf) for a in batch if a.repost_of is None}
-        try:
-            with db.write() as conn:
-                originals = story_of_articles(
-                    conn, [a.repost_of for a in batch if a.repost_of is not None]
-                )
-                assignments = _assign_batch(conn, batch, docs, originals, index, report)
-                write_assignments(conn, assignments)
-                refresh_story_stats(conn, {a.story_id for a in assignments})
-                index.generation = bump_generation(conn)
-        except BaseException:
-            # The in-memory index already holds this batch's decisions; the store does not.
-            forget_index(db)
-            raise
-        report.articles += len(batch)
-        if on_progress is not None:
-            on_progress(len(batch))
+    pool: ProcessPoolExecutor | None = None
+    try:
+        while True:
+            index = _index(db, settings, model)
+            with db.read() as conn:
+                window = unclustered_articles(conn, BATCH * WINDOW_BATCHES)
+            if not window:
+                return report
+            if pool is None and len(window) >= POOL_MIN_ARTICLES and settings.extract_workers > 1:
+                # One core stays with this process, which decides and writes.
+                pool = _vectorizer_pool(settings.extract_workers - 1)
+            for docs, batch in _vectorized_batches(window, index.idf, pool):
+                _write_batch(db, batch, docs, index, report)
+                if on_progress is not None:
+                    on_progress(len(batch))
+                index = _index(db, settings, model)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _write_batch(
+    db: Database,
+    batch: list[PendingArticle],
+    docs: dict[int, ArticleDoc],
+    index: _Index,
+    report: AssignReport,
+) -> None:
+    try:
+        with db.write() as conn:
+            originals = story_of_articles(
+                conn, [a.repost_of for a in batch if a.repost_of is not None]
+            )
+            assignments = _assign_batch(conn, batch, docs, originals, index, report)
+            write_assignments(conn, assignments)
+            refresh_story_stats(conn, {a.story_id for a in assignments})
+            index.generation = bump_generation(conn)
+    except BaseException:
+        # The in-memory index already holds this batch's decisions; the store does not.
+        forget_index(db)
+        raise
+    report.articles += len(batch)
+
+
+def _vectorizer_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _vectorized_batches(
+    window: list[PendingArticle], idf: IdfTable, pool: ProcessPoolExecutor | None
+) -> Iterator[tuple[dict[int, ArticleDoc], list[PendingArticle]]]:
+    """The window in write batches, each with the vectors of its articles (reposts excepted)."""
+    batches = [window[i : i + BATCH] for i in range(0, len(window), BATCH)]
+    if pool is None:
+        for batch in batches:
+            yield {a.id: _document(a, idf) for a in batch if a.repost_of is None}, batch
+        return
+    # Small chunks, all submitted now: the first comes back soon and the workers stay busy.
+    futures = [
+        [
+            pool.submit(_vectorize_chunk, [_clipped(a) for a in chunk])
+            for chunk in _chunks([a for a in batch if a.repost_of is None], POOL_CHUNK)
+        ]
+        for batch in batches
+    ]
+    for batch, pending in zip(batches, futures, strict=True):
+        yield {doc.article_id: doc for f in pending for doc in f.result()}, batch
+
+
+def _vectorize_all(
+    articles: list[PendingArticle], idf: IdfTable, settings: Settings
+) -> list[ArticleDoc]:
+    """Vectors in article order; a rebuild of a busy window uses worker processes."""
+    if len(articles) < POOL_MIN_ARTICLES or settings.extract_workers < 2:
+        return [_document(a, idf) for a in articles]
+    pool = _vectorizer_pool(settings.extract_workers)
+    try:
+        chunks = [[_clipped(a) for a in chunk] for chunk in _chunks(articles, POOL_CHUNK)]
+        return [doc for part in pool.map(_vectorize_chunk, chunks) for doc in part]
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _chunks(items: list[PendingArticle], size: int) -> Iterator[list[PendingArticle]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _clipped(article: PendingArticle) -> PendingArticle:
+    # Only the start of a body is analysed; the rest need not cross to the worker.
+    if len(article.text) <= MAX_BODY_CHARS:
+        return article
+    return dataclasses.replace(article, text=article.text[:MAX_BODY_CHARS])
+
+
+def _vectorize_chunk(articles: list[PendingArticle]) -> list[ArticleDoc]:
+    """Runs in a worker process."""
+    idf = default_idf()
+    return [_document(a, idf) for a in articles]
 
 
 def _assign_batch(
@@ -148,6 +243,9 @@ def _assign_batch(
     clusterer = index.clusterer
     placed: dict[int, int] = {}  # article id -> story id, for reposts of this batch's articles
     out: list[Assignment] = []
+    # New stories get their ids here and are inserted together before the assignments.
+    new_stories: list[NewStory] = []
+    next_id = next_story_id(conn)
     for article in batch:
         original = article.repost_of
         if original is not None:
@@ -168,13 +266,16 @@ def _assign_batch(
             clusterer.join(story_id, doc)
             report.joined += 1
         else:
-            story_id = create_story(conn, article.language, article.event_time)
+            story_id = next_id
+            next_id += 1
+            new_stories.append(NewStory(story_id, article.language, article.event_time))
             explanation = explain.new_story(decision)
             score = 1.0 - decision.best.probability if decision.best is not None else 1.0
             clusterer.start_story(story_id, doc)
             report.stories_created += 1
         placed[article.id] = story_id
         out.append(Assignment(article.id, story_id, round(score, 4), explanation))
+    create_stories(conn, new_stories)
     return out
 
 

@@ -52,8 +52,20 @@ def stopwords_for(language: str | None) -> frozenset[str]:
     return lists.get(language.split("-")[0].lower(), frozenset())
 
 
-@lru_cache(maxsize=262_144)
+_stems: dict[bool, dict[str, str]] = {True: {}, False: {}}
+
+
 def _stem(token: str, english: bool) -> str:
+    table = _stems[english]
+    stem = table.get(token)
+    if stem is None:
+        if len(table) > _TERM_TABLE_SIZE:
+            table.clear()
+        stem = table[token] = _fold(token, english)
+    return stem
+
+
+def _fold(token: str, english: bool) -> str:
     # A minimal English plural/possessive fold: "Democrats" ~ "Democrat", "Trump's" ~ "Trump".
     # Real stemmers over-merge names and did not cluster the training split better.
     if token.endswith(("'s", "’s")):
@@ -83,13 +95,36 @@ def _is_english(language: str | None) -> bool:
 
 def terms(text: str, language: str | None) -> list[str]:
     """Lower-case words minus stopwords, one-letter words and bare numbers, lightly folded."""
+    known = _term_table(language)
+    words = _WORD.findall(text.lower())
+    new = set(words).difference(known)
+    if new:
+        if len(known) + len(new) > _TERM_TABLE_SIZE:
+            known.clear()
+            new = set(words)
+        _learn_terms(new, language, known)
+    return [t for t in map(known.__getitem__, words) if t]
+
+
+# Words seen per language -> their term, or "" when dropped: one dict lookup per token instead
+# of the stopword, digit and folding checks. Bounded: cleared when a language's table is full.
+_TERM_TABLE_SIZE = 500_000
+_term_tables: dict[str | None, dict[str, str]] = {}
+
+
+def _term_table(language: str | None) -> dict[str, str]:
+    table = _term_tables.get(language)
+    if table is None:
+        table = _term_tables[language] = {}
+    return table
+
+
+def _learn_terms(words: set[str], language: str | None, known: dict[str, str]) -> None:
     stop = stopwords_for(language)
     english = _is_english(language)
-    return [
-        _stem(w, english)
-        for w in _WORD.findall(text.lower())
-        if len(w) > 1 and w not in stop and not w.isdigit()
-    ]
+    for w in words:
+        keep = len(w) > 1 and w not in stop and not w.isdigit()
+        known[w] = _stem(w, english) if keep else ""
 
 
 def lede_end(text: str, sentences: int = LEDE_SENTENCES) -> int:
@@ -108,19 +143,48 @@ def entities(text: str, language: str | None) -> dict[str, str]:
     the same word is capitalized elsewhere. Stopwords split runs ("The", "Der"). German
     capitalizes all nouns, which is one reason entities never cross the language gate.
     """
-    stop = stopwords_for(language)
-    english = _is_english(language)
+    known = _run_table(language)
     found: dict[str, str] = {}
     openers: dict[str, str] = {}
     for match in _CAPITAL_RUN.finditer(text):
         at_start = _opens_sentence(text, match.start())
-        for run in _split_at_stopwords(match.group().split(), stop):
-            _add_run(run, at_start, found, openers, english)
-            at_start = False
+        seen = (match.group(), at_start)
+        steps = known.get(seen)
+        if steps is None:
+            if len(known) > _TERM_TABLE_SIZE:
+                known.clear()
+            steps = known[seen] = _run_steps(seen[0], at_start, language)
+        for to_found, key, surface in steps:
+            (found if to_found else openers).setdefault(key, surface)
     for key, surface in openers.items():
         if key not in found and (surface.isupper() or " " in surface):
             found[key] = surface
     return found
+
+
+# (capitalized run, opens a sentence) per language -> its _run_steps; names recur across
+# articles, so most runs are analysed once.
+_run_tables: dict[str | None, dict[tuple[str, bool], tuple[tuple[bool, str, str], ...]]] = {}
+
+
+def _run_table(language: str | None) -> dict[tuple[str, bool], tuple[tuple[bool, str, str], ...]]:
+    table = _run_tables.get(language)
+    if table is None:
+        table = _run_tables[language] = {}
+    return table
+
+
+def _run_steps(
+    match: str, at_start: bool, language: str | None
+) -> tuple[tuple[bool, str, str], ...]:
+    """What one capitalized run adds: (to the names rather than the openers, key, surface)."""
+    stop = stopwords_for(language)
+    english = _is_english(language)
+    steps: list[tuple[bool, str, str]] = []
+    for run in _split_at_stopwords(match.split(), stop):
+        _add_run(run, at_start, english, steps)
+        at_start = False
+    return tuple(steps)
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -142,20 +206,21 @@ def _split_at_stopwords(words: list[str], stop: frozenset[str]) -> list[list[str
 
 
 def _add_run(
-    run: list[str], at_start: bool, found: dict[str, str], openers: dict[str, str], english: bool
+    run: list[str], at_start: bool, english: bool, steps: list[tuple[bool, str, str]]
 ) -> None:
-    target = openers if at_start else found
+    def add(to_found: bool, surface: str) -> None:
+        steps.append((to_found, _stem(surface.lower(), english), surface))
+
     if at_start and len(run) > 1:
         # Only the opening word is in doubt: "Moderate Democrats" still names "Democrats".
         for word in run[1:]:
-            found.setdefault(_stem(word.lower(), english), word)
-        target.setdefault(_stem(run[0].lower(), english), run[0])
+            add(True, word)
+        add(False, run[0])
     else:
         for word in run:
-            target.setdefault(_stem(word.lower(), english), word)
+            add(not at_start, word)
     if len(run) > 1:
-        phrase = " ".join(run)
-        target.setdefault(_stem(phrase.lower(), english), phrase)
+        add(not at_start, " ".join(run))
 
 
 def numbers(text: str) -> frozenset[str]:

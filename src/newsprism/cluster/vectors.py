@@ -50,15 +50,23 @@ def default_idf() -> IdfTable:
     return IdfTable(documents=int(data["documents"]), frequencies=data["frequencies"])
 
 
+# 1 + log(count) for the counts a text of MAX_BODY_CHARS can reach, looked up not recomputed.
+_SUBLINEAR = [0.0] + [1.0 + math.log(c) for c in range(1, 512)]
+
+
 def tfidf(counts: Counter[str], idf: IdfTable) -> Vector:
     """Sublinear TF times IDF, L2-normalized (the usual choice for short news texts)."""
     get, unseen = idf.weights.get, idf.unseen
-    vector = {t: (1.0 + math.log(c)) * get(t, unseen) for t, c in counts.items()}
+    if counts and max(counts.values()) < len(_SUBLINEAR):
+        tf = _SUBLINEAR
+        vector = {t: tf[c] * get(t, unseen) for t, c in counts.items()}
+    else:
+        vector = {t: (1.0 + math.log(c)) * get(t, unseen) for t, c in counts.items()}
     return normalize(vector)
 
 
 def normalize(vector: Vector) -> Vector:
-    norm = math.sqrt(sum(w * w for w in vector.values()))
+    norm = math.sqrt(sum([w * w for w in vector.values()]))
     if norm == 0.0:
         return {}
     return {t: w / norm for t, w in vector.items()}
@@ -85,11 +93,17 @@ class Centroid:
         return _dot_into(vector, self.total) / math.sqrt(self.norm_sq)
 
     def add(self, vector: Vector) -> None:
-        cross = _dot_into(vector, self.total)
         total = self.total
+        own = sum([w * w for w in vector.values()])
+        if not total:
+            # A story's first article (most articles start one): the sum is a copy.
+            self.total = dict(vector)
+            self.norm_sq += own
+            return
+        cross = _dot_into(vector, total)
         for term, weight in vector.items():
             total[term] = total.get(term, 0.0) + weight
-        self.norm_sq += 2.0 * cross + sum(w * w for w in vector.values())
+        self.norm_sq += 2.0 * cross + own
 
     def absorb(self, other: Centroid) -> None:
         cross = _dot_into(other.total, self.total)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
+from newsprism.store.dialect import reset_id_sequence
 from newsprism.store.schema import articles, meta, stories
 from newsprism.timeutil import as_utc, utcnow
 
@@ -161,6 +162,44 @@ def create_story(conn: Connection, language: str | None, first_published: dateti
         _NEW_STORY, {"b_language": language, "b_first": first_published, "b_now": utcnow()}
     )
     return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+@dataclass(slots=True)
+class NewStory:
+    id: int
+    language: str | None
+    first_published: datetime
+
+
+def next_story_id(conn: Connection) -> int:
+    """The id the next story gets; callers hold the stories lock (or SQLite's write lock)."""
+    return int(conn.execute(select(func.coalesce(func.max(stories.c.id), 0) + 1)).scalar_one())
+
+
+def create_stories(conn: Connection, new: Sequence[NewStory]) -> None:
+    """Insert a batch of stories under ids chosen by the caller (see ``next_story_id``).
+
+    The clusterer decides a whole batch before writing it, so the ids must be known up front;
+    one multi-row insert instead of a round trip per story.
+    """
+    if not new:
+        return
+    now = utcnow()
+    conn.execute(
+        insert(stories).values(
+            id=bindparam("b_id"),
+            language=bindparam("b_language"),
+            article_count=0,
+            outlet_count=0,
+            first_published=bindparam("b_first"),
+            last_updated=bindparam("b_first"),
+            created_at=now,
+            updated_at=now,
+            dirty=True,
+        ),
+        [{"b_id": s.id, "b_language": s.language, "b_first": s.first_published} for s in new],
+    )
+    reset_id_sequence(conn, "stories")
 
 
 def write_assignments(conn: Connection, assignments: Sequence[Assignment]) -> None:
