@@ -23,7 +23,7 @@ from newsprism.store.articles import add_articles
 from newsprism.store.database import Database
 from newsprism.store.schema import article_embeddings, articles
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).with_name("fixtures") / "cluster"
 HAVE_MODEL = (
     importlib.util.find_spec("sentence_transformers") is not None
     and importlib.util.find_spec(embeddings.DEFAULT_MODEL_PACKAGE) is not None

@@ -150,7 +150,9 @@ def _load(folder: str) -> Encoder:
     transformers_logging.disable_progress_bar()
     try:
         model = SentenceTransformer(folder, device="cpu", local_files_only=True)
-        dimensions = model.get_sentence_embedding_dimension()
+        # Renamed in sentence-transformers 6; the extra allows 3 and later.
+        dimension_of = getattr(model, "get_embedding_dimension", None)
+        dimensions = (dimension_of or model.get_sentence_embedding_dimension)()
     except Exception as exc:  # whatever a broken folder raises, the user needs the one line
         raise EmbeddingsUnavailable(
             f"setting cluster_embeddings_model: cannot load {folder}: {exc}".splitlines()[0]
