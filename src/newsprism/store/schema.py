@@ -163,9 +163,7 @@ article_bands = Table(
 article_embeddings = Table(
     "article_embeddings",
     metadata,
-    Column(
-        "article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
-    ),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("model", String(64), nullable=False),
     Column("vector", LargeBinary, nullable=False),  # float16, L2-normalized
 )
