@@ -128,7 +128,7 @@ def _index(db: Database, settings: Settings, model: ClusterModel) -> _Index:
                     encodable.append(embeddings.clipped(article))
     if encoder is not None and encodable:
         # Stored vectors are read back; only members from before the setting was on are encoded.
-        docs = {doc.article_id: doc for docs in members.values() for doc in docs}
+        docs = {doc.article_id: doc for group in members.values() for doc in group}
         embeddings.attach(db, encoder, encodable, docs)
     clusterer.load(sorted(members.items()))
     index = _Index(current, clusterer, idf, encoder)
