@@ -1,8 +1,11 @@
 """Fit the clustering model's IDF table and weights on the NeuS train split.
 
-    python scripts/train_cluster_model.py [--data ../shared/data/eval/neus]
+    python scripts/train_cluster_model.py [--data ../shared/data/eval/neus] [--embeddings]
 
-Writes ``src/newsprism/cluster/data/idf.json`` and ``model.json``. Only the train split is used
+Writes ``src/newsprism/cluster/data/idf.json`` and ``model.json``; with ``--embeddings``, only
+``model_embeddings.json``: the weights used when the ``cluster_embeddings`` setting is on, fitted
+with the two sentence-vector features (the default local model, the ``embeddings`` extra) on top
+of the shipped IDF table, which it checks is the one this split gives. Only the train split is used
 for fitting and tuning; the val split is streamed at the end for information (the eval gate
 measures it through the store with ``newsprism eval cluster``).
 
@@ -18,6 +21,7 @@ import argparse
 import json
 import random
 import sys
+import time
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -26,12 +30,14 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from newsprism.cluster import embeddings
 from newsprism.cluster.documents import ArticleDoc, vectorize
 from newsprism.cluster.engine import Clusterer
-from newsprism.cluster.features import FEATURES
+from newsprism.cluster.features import DENSE_MODEL_FEATURES, FEATURES
 from newsprism.cluster.model import ClusterModel
 from newsprism.cluster.text import terms
-from newsprism.cluster.vectors import IdfTable
+from newsprism.cluster.vectors import IdfTable, default_idf
+from newsprism.config import Settings
 from newsprism.eval.metrics import ClusterScores, score_partition
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +50,8 @@ NOW = datetime(2024, 1, 1, tzinfo=UTC)
 
 Article = tuple[str, str, str]  # (gold story, title, text)
 _DOCS: dict[tuple[int, int], ArticleDoc] = {}
+# Sentence vectors by id() of the article tuple, filled by encode_all (with --embeddings).
+_DENSE: dict[int, np.ndarray] = {}
 
 
 def document(position: int, article: Article, idf: IdfTable) -> ArticleDoc:
@@ -51,10 +59,24 @@ def document(position: int, article: Article, idf: IdfTable) -> ArticleDoc:
     key = (id(article), position)
     if key not in _DOCS:
         _story, title, text = article
-        _DOCS[key] = vectorize(
-            position, title, text, time=NOW, language="en", outlet_id=None, idf=idf
-        )
+        doc = vectorize(position, title, text, time=NOW, language="en", outlet_id=None, idf=idf)
+        doc.dense = _DENSE.get(id(article))
+        _DOCS[key] = doc
     return _DOCS[key]
+
+
+def encode_all(articles: list[Article], encoder: embeddings.Encoder) -> None:
+    """Sentence vectors of every article, with the production encoder and text."""
+    todo = [a for a in articles if id(a) not in _DENSE]
+    cpu, wall = time.process_time(), time.monotonic()
+    vectors = encoder.encode_articles([(title, text) for _story, title, text in todo])
+    cpu, wall = time.process_time() - cpu, time.monotonic() - wall
+    for article, vector in zip(todo, vectors, strict=True):
+        _DENSE[id(article)] = vector
+    print(
+        f"encoded {len(todo)} articles: {1000 * cpu / max(1, len(todo)):.1f} ms CPU and "
+        f"{1000 * wall / max(1, len(todo)):.1f} ms wall per article"
+    )
 
 
 def read_neus(path: Path) -> list[Article]:
@@ -169,17 +191,31 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data/eval/neus")
     parser.add_argument("--c", type=float, default=1.0, help="inverse L2 regularization")
+    parser.add_argument(
+        "--embeddings",
+        action="store_true",
+        help="fit model_embeddings.json with the sentence-vector features",
+    )
     args = parser.parse_args(argv)
     train = read_neus(args.data / "neus_train_clusters.jsonl")
     idf = fit_idf(train)
     print(f"train: {len(train)} articles; idf: {len(idf.frequencies)} terms")
+    features = FEATURES
+    encoder: embeddings.Encoder | None = None
+    if args.embeddings:
+        if idf != default_idf():
+            print("the shipped idf.json is not this split's: refit without --embeddings first")
+            return 1
+        features = DENSE_MODEL_FEATURES
+        encoder = embeddings.load_encoder(Settings(cluster_embeddings=True))
+        encode_all(train, encoder)
 
     groups = windows(train, STORIES_PER_WINDOW, SEED)
     placeholder = ClusterModel(
-        features=FEATURES,
-        mean=(0.0,) * len(FEATURES),
-        scale=(1.0,) * len(FEATURES),
-        coef=(0.0,) * len(FEATURES),
+        features=features,
+        mean=(0.0,) * len(features),
+        scale=(1.0,) * len(features),
+        coef=(0.0,) * len(features),
         intercept=0.0,
         join_threshold=0.5,
         merge_threshold=0.9,
@@ -200,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         trained_on=f"NeuS train split: {len(train)} articles, {len(x)} candidate rows",
     )
     print(f"rows {len(x)}, positives {int(y.sum())}")
-    for name, w in zip(FEATURES, model.coef, strict=True):
+    for name, w in zip(features, model.coef, strict=True):
         print(f"  {name:22s} {w:+.3f}")
 
     best = (-1.0, 0.5)
@@ -218,16 +254,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"chosen: join {model.join_threshold}, merge {model.merge_threshold}")
 
     DATA_OUT.mkdir(parents=True, exist_ok=True)
-    (DATA_OUT / "idf.json").write_text(
-        json.dumps({"documents": idf.documents, "frequencies": idf.frequencies}, sort_keys=True),
-        encoding="utf-8",
-    )
-    (DATA_OUT / "model.json").write_text(
-        json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8"
-    )
+    if encoder is None:
+        (DATA_OUT / "idf.json").write_text(
+            json.dumps(
+                {"documents": idf.documents, "frequencies": idf.frequencies}, sort_keys=True
+            ),
+            encoding="utf-8",
+        )
+    name = "model.json" if encoder is None else "model_embeddings.json"
+    (DATA_OUT / name).write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
     val_path = args.data / "neus_val_clusters.jsonl"
     if val_path.is_file():
         val = read_neus(val_path)
+        if encoder is not None:
+            encode_all(val, encoder)
         for name, articles in (("file order", val), ("shuffled", shuffled(val, SEED))):
             s = stream(articles, idf, model)
             print(

@@ -7,6 +7,8 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
+
 from newsprism.cluster.text import analyze
 from newsprism.cluster.vectors import Centroid, IdfTable, Vector, normalize, tfidf
 
@@ -36,6 +38,8 @@ class ArticleDoc:
     surfaces: dict[str, str]  # normalized key -> surface form, for explanations
     numbers: frozenset[str]
     query_terms: tuple[str, ...]
+    # Unit sentence vector (float32), set only when the cluster_embeddings setting is on.
+    dense: np.ndarray | None = None
 
 
 def vectorize(
@@ -100,6 +104,8 @@ class StoryState:
     outlets: Counter[int] = field(default_factory=Counter)
     members: deque[ArticleDoc] = field(default_factory=lambda: deque(maxlen=MEMBERS_KEPT))
     _core: tuple[tuple[str, ...], float] | None = None
+    # Sum of the members' sentence vectors (cluster_embeddings only); its direction is the mean.
+    dense_total: np.ndarray | None = None
 
     def core_entities(self) -> tuple[tuple[str, ...], float]:
         """Names used by at least half the story's articles (all of them while it is small),
@@ -124,6 +130,8 @@ class StoryState:
         if doc.outlet_id is not None:
             self.outlets[doc.outlet_id] += 1
         self.members.append(doc)
+        if doc.dense is not None:
+            self.dense_total = _plus(self.dense_total, doc.dense)
         self.first_time = min(self.first_time, doc.time)
         self.last_time = max(self.last_time, doc.time)
 
@@ -142,5 +150,12 @@ class StoryState:
         self.outlets.update(other.outlets)
         merged = sorted([*self.members, *other.members], key=lambda d: (d.time, d.article_id))
         self.members = deque(merged, maxlen=MEMBERS_KEPT)
+        if other.dense_total is not None:
+            self.dense_total = _plus(self.dense_total, other.dense_total)
         self.first_time = min(self.first_time, other.first_time)
         self.last_time = max(self.last_time, other.last_time)
+
+
+def _plus(total: np.ndarray | None, vector: np.ndarray) -> np.ndarray:
+    # A new array rather than in place: a story's first total must not alias its article's vector.
+    return vector.copy() if total is None else total + vector

@@ -10,7 +10,7 @@ from typing import Any
 
 from newsprism.cluster.documents import ArticleDoc
 from newsprism.cluster.engine import Decision
-from newsprism.cluster.features import FEATURES, shared_entity_names
+from newsprism.cluster.features import shared_entity_names
 from newsprism.cluster.model import ClusterModel
 
 _READABLE = {
@@ -21,6 +21,8 @@ _READABLE = {
     "entity_overlap": "names_shared_share",
     "shared_numbers": "numbers_shared_share",
     "body_margin": "lead_over_next_story",
+    "dense_centroid": "meaning_similarity",
+    "dense_nearest": "closest_article_meaning",
 }
 
 
@@ -31,7 +33,7 @@ def _r(value: float) -> float:
 def joined(doc: ArticleDoc, decision: Decision, model: ClusterModel) -> dict[str, Any]:
     assert decision.best is not None
     best = decision.best
-    row = dict(zip(FEATURES, best.row, strict=True))
+    row = dict(zip(model.features, best.row, strict=True))
     contributions = model.contributions(best.row)
     strongest = sorted(contributions, key=lambda name: (-contributions[name], name))[:3]
     out: dict[str, Any] = {
@@ -41,6 +43,9 @@ def joined(doc: ArticleDoc, decision: Decision, model: ClusterModel) -> dict[str
         "title_similarity": _r(row["title_centroid"]),
         "text_similarity": _r(row["body_centroid"]),
     }
+    if "dense_centroid" in row:
+        # Sentence-vector cosine to the story's mean (setting cluster_embeddings).
+        out["meaning_similarity"] = _r(row["dense_centroid"])
     for name in strongest:
         key = _READABLE.get(name, name)
         out.setdefault(key, _r(row[name]))

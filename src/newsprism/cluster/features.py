@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from newsprism.cluster.documents import ArticleDoc, StoryState
 from newsprism.cluster.vectors import dot
 
@@ -31,6 +33,10 @@ PAIR_FEATURES = (
 # Filled in after every candidate is scored: how this candidate compares with the others.
 RELATIVE_FEATURES = ("body_margin", "title_margin")
 FEATURES = PAIR_FEATURES + RELATIVE_FEATURES
+# Appended when articles carry sentence vectors (setting cluster_embeddings): cosine to the
+# story's mean vector and to its closest recent member. A second weight set is fitted with them.
+DENSE_FEATURES = ("dense_centroid", "dense_nearest")
+DENSE_MODEL_FEATURES = FEATURES + DENSE_FEATURES
 
 
 # Candidates that get the full feature set: the best by text similarity. The rest still count
@@ -55,6 +61,8 @@ def candidate_rows(
         # every vote story a little; what singles out its story is being clearly closer to it.
         row = pair_features(doc, stories[i], body_cos, title_cos)
         row += [body_cos - best_body, title_cos - best_title]
+        if doc.dense is not None:
+            row += dense_features(doc.dense, stories[i])
         out.append((stories[i], row))
     return out
 
@@ -87,6 +95,18 @@ def pair_features(
         min(numbers, 3) / 3.0,
         _shared_terms(doc, story),
     ]
+
+
+def dense_features(vector: np.ndarray, story: StoryState) -> list[float]:
+    """Cosine of the article's unit sentence vector to the story's mean and nearest member."""
+    total = story.dense_total
+    if total is None:
+        return [0.0, 0.0]
+    norm = float(np.linalg.norm(total))
+    centroid = float(vector @ total) / norm if norm > 0.0 else 0.0
+    members = [m.dense for m in list(story.members)[-NEAREST_MEMBERS:] if m.dense is not None]
+    nearest = float(np.max(np.stack(members) @ vector)) if members else 0.0
+    return [centroid, nearest]
 
 
 def _shared_terms(doc: ArticleDoc, story: StoryState) -> float:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from newsprism.cluster.features import FEATURES
+from newsprism.cluster.features import DENSE_MODEL_FEATURES, FEATURES
 from newsprism.errors import NewsprismError
 
 
@@ -33,6 +33,11 @@ class ClusterModel:
     # training data carries no dates; news coverage of one event mostly arrives within 48 h.
     time_decay_per_day: float = 0.35
     trained_on: str = ""
+
+    @property
+    def uses_dense(self) -> bool:
+        """Whether this weight set scores the sentence-vector features too."""
+        return self.features == DENSE_MODEL_FEATURES
 
     def logit(self, row: list[float]) -> float:
         z = self.intercept
@@ -72,7 +77,7 @@ class ClusterModel:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ClusterModel:
         features = tuple(data["features"])
-        if features != FEATURES:
+        if features not in (FEATURES, DENSE_MODEL_FEATURES):
             raise NewsprismError(
                 "cluster model weights do not match this version's features "
                 f"({len(features)} vs {len(FEATURES)}); refit with scripts/train_cluster_model.py"
@@ -92,5 +97,15 @@ class ClusterModel:
 
 @lru_cache(maxsize=1)
 def default_model() -> ClusterModel:
-    raw = resources.files("newsprism.cluster").joinpath("data/model.json").read_text("utf-8")
+    return _packaged("model.json")
+
+
+@lru_cache(maxsize=1)
+def embeddings_model() -> ClusterModel:
+    """The weights fitted with the sentence-vector features (setting cluster_embeddings)."""
+    return _packaged("model_embeddings.json")
+
+
+def _packaged(name: str) -> ClusterModel:
+    raw = resources.files("newsprism.cluster").joinpath(f"data/{name}").read_text("utf-8")
     return ClusterModel.from_json(json.loads(raw))

@@ -19,10 +19,10 @@ from datetime import timedelta
 
 from sqlalchemy import Connection
 
-from newsprism.cluster import explain
+from newsprism.cluster import embeddings, explain
 from newsprism.cluster.documents import ArticleDoc, vectorize
 from newsprism.cluster.engine import Clusterer
-from newsprism.cluster.model import ClusterModel, default_model
+from newsprism.cluster.model import ClusterModel, default_model, embeddings_model
 from newsprism.cluster.text import MAX_BODY_CHARS
 from newsprism.cluster.vectors import IdfTable, default_idf
 from newsprism.config import Settings
@@ -69,13 +69,28 @@ class _Index:
     generation: int
     clusterer: Clusterer
     idf: IdfTable
+    # Sentence encoder when the cluster_embeddings setting is on.
+    encoder: embeddings.Encoder | None = None
 
 
-_INDEXES: dict[tuple[str, float], _Index] = {}
+_INDEXES: dict[tuple[str, float, str | None], _Index] = {}
 
 
-def _key(db: Database, settings: Settings) -> tuple[str, float]:
-    return (db.url, settings.cluster_window_days)
+def _key(db: Database, settings: Settings) -> tuple[str, float, str | None]:
+    dense = settings.cluster_embeddings_model if settings.cluster_embeddings else None
+    return (db.url, settings.cluster_window_days, dense)
+
+
+def _model(settings: Settings) -> ClusterModel:
+    if not settings.cluster_embeddings:
+        return default_model()
+    # The encoder first: when the extra is missing, its error is the one that names the setting.
+    embeddings.load_encoder(settings)
+    return embeddings_model()
+
+
+def _encoder(settings: Settings) -> embeddings.Encoder | None:
+    return embeddings.load_encoder(settings) if settings.cluster_embeddings else None
 
 
 def _document(article: PendingArticle, idf: IdfTable) -> ArticleDoc:
@@ -93,6 +108,7 @@ def _document(article: PendingArticle, idf: IdfTable) -> ArticleDoc:
 def _index(db: Database, settings: Settings, model: ClusterModel) -> _Index:
     """The live index for this store, rebuilt from the store when it is missing or stale."""
     key = _key(db, settings)
+    encoder = _encoder(settings)
     with db.read() as conn:
         current = generation(conn)
         cached = _INDEXES.get(key)
@@ -102,14 +118,21 @@ def _index(db: Database, settings: Settings, model: ClusterModel) -> _Index:
         idf = default_idf()
         clusterer = Clusterer(model, window)
         latest = latest_story_time(conn)
+        members: dict[int, list[ArticleDoc]] = {}
+        encodable: list[PendingArticle] = []
         if latest is not None:
             stored = list(active_story_articles(conn, latest - window))
-            members: dict[int, list[ArticleDoc]] = {}
             for article, doc in zip(stored, _vectorize_all(stored, idf, settings), strict=True):
                 assert article.story_id is not None
                 members.setdefault(article.story_id, []).append(doc)
-            clusterer.load(sorted(members.items()))
-    index = _Index(current, clusterer, idf)
+                if encoder is not None:
+                    encodable.append(embeddings.clipped(article))
+    if encoder is not None and encodable:
+        # Stored vectors are read back; only members from before the setting was on are encoded.
+        docs = {doc.article_id: doc for group in members.values() for doc in group}
+        embeddings.attach(db, encoder, encodable, docs)
+    clusterer.load(sorted(members.items()))
+    index = _Index(current, clusterer, idf, encoder)
     _INDEXES[key] = index
     return index
 
@@ -129,7 +152,7 @@ def assign_pending(
     while this process decides and writes the window's earlier batches; vectors depend on the
     article alone, so the stories are the same as when everything runs here.
     """
-    model = default_model()
+    model = _model(settings)
     report = AssignReport()
     pool: ProcessPoolExecutor | None = None
     try:
@@ -143,6 +166,8 @@ def assign_pending(
                 # One core stays with this process, which decides and writes.
                 pool = _vectorizer_pool(settings.extract_workers - 1)
             for docs, batch in _vectorized_batches(window, index.idf, pool):
+                if index.encoder is not None:
+                    embeddings.attach(db, index.encoder, batch, docs)
                 _write_batch(db, batch, docs, index, report)
                 if on_progress is not None:
                     on_progress(len(batch))
@@ -257,6 +282,8 @@ def _assign_batch(
                 continue
             # The original has no story (it failed or was deleted): cluster the copy itself.
             docs[article.id] = _document(article, index.idf)
+            if index.encoder is not None:
+                embeddings.attach_in(conn, index.encoder, [article], docs)
         doc = docs[article.id]
         decision = clusterer.decide(doc)
         if decision.joins and decision.best is not None:
@@ -281,7 +308,7 @@ def _assign_batch(
 
 def merge_stories(db: Database, settings: Settings) -> int:
     """Merge active stories that turned out to be one event; returns how many were merged away."""
-    index = _index(db, settings, default_model())
+    index = _index(db, settings, _model(settings))
     try:
         merges = index.clusterer.merge_pass()
         if not merges:

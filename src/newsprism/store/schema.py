@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -155,6 +156,17 @@ article_bands = Table(
         primary_key=True,
         index=True,
     ),
+)
+
+# Dense sentence vectors of articles (optional clustering feature, setting cluster_embeddings):
+# encoding costs ~50 ms of CPU per article, so a restart reads them back instead. ``model``
+# names the encoder that made the vector; vectors of another model are encoded again.
+article_embeddings = Table(
+    "article_embeddings",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("model", String(64), nullable=False),
+    Column("vector", LargeBinary, nullable=False),  # float16, L2-normalized
 )
 
 stories = Table(

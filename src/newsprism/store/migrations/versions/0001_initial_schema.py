@@ -283,6 +283,19 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "article_embeddings",
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("model", sa.String(length=64), nullable=False),
+        sa.Column("vector", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["articles.id"],
+            name=op.f("fk_article_embeddings_article_id_articles"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("article_id", name=op.f("pk_article_embeddings")),
+    )
+    op.create_table(
         "fetch_log",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("feed_id", sa.Integer(), nullable=True),
@@ -320,6 +333,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_fetch_log_feed_id"))
 
     op.drop_table("fetch_log")
+    op.drop_table("article_embeddings")
     with op.batch_alter_table("article_bands", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_article_bands_article_id"))
     op.drop_table("article_bands")
