@@ -86,6 +86,39 @@ def test_feed_failures_show_their_reason(client, db: Database) -> None:
     assert api["feeds"][0]["last_error"] == room.failing_feed_error
 
 
+def test_switched_off_feeds_show_with_their_reason(client, db: Database) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from newsprism.store.schema import feeds
+
+    room = seed_rows(db)
+    reason = "disabled: HTTP 410 Gone on the last 3 polls"
+    with db.write() as conn:
+        conn.execute(
+            insert(feeds).values(
+                outlet_id=room.outlet_ids["wire.example"],
+                url="http://127.0.0.1:9/gone.xml",
+                title="Center Wire: archive",
+                enabled=False,
+                interval_s=1800,
+                next_poll_at=datetime.now(UTC),
+                consecutive_failures=3,
+                last_status="disabled",
+                last_error=reason,
+                created_at=datetime.now(UTC),
+            )
+        )
+    sources = client.get("/sources")
+    assert "1 switched off" in sources.text
+    assert "Disabled" in sources.text and reason in sources.text
+    # The failing feed comes first, the switched-off one right after it.
+    assert sources.text.index(room.failing_feed_error) < sources.text.index(reason)
+    outlet = client.get(f"/outlets/{room.outlet_ids['wire.example']}")
+    assert reason in outlet.text
+
+
 def test_outlet_list_filters_by_name_and_paginates(client, db: Database) -> None:
     seed_rows(db)
     page = client.get("/outlets?q=herald")

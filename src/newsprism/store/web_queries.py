@@ -22,6 +22,8 @@ def store_counts(conn: Connection) -> dict[str, int]:
         "outlets": count(outlets),
         "feeds": count(feeds),
         "feeds_failing": count(feeds, feeds.c.last_status == "error"),
+        # Switched off by the poller (gone for good) or by an operator.
+        "feeds_disabled": count(feeds, feeds.c.enabled.is_(False)),
     }
 
 
@@ -100,12 +102,14 @@ def outlet_feeds(conn: Connection, outlet_id: int) -> list[dict[str, Any]]:
 def feed_status_list(
     conn: Connection, *, limit: int, offset: int = 0, failing_only: bool = False
 ) -> list[dict[str, Any]]:
-    """Feeds with their health, failing ones first, each with its outlet's name."""
+    """Feeds with their health, failing ones first, then switched-off ones, each with its outlet's
+    name; ``failing_only`` keeps those two kinds, the ones an operator has to look at."""
     query = (
         select(feeds, outlets.c.name.label("outlet_name"))
         .select_from(feeds.outerjoin(outlets, outlets.c.id == feeds.c.outlet_id))
         .order_by(
             (feeds.c.last_status == "error").desc(),
+            (feeds.c.last_status == "disabled").desc(),
             feeds.c.consecutive_failures.desc(),
             feeds.c.id,
         )
@@ -113,7 +117,7 @@ def feed_status_list(
         .offset(offset)
     )
     if failing_only:
-        query = query.where(feeds.c.last_status == "error")
+        query = query.where(feeds.c.last_status.in_(("error", "disabled")))
     return [{**_feed_dict(r), "outlet_name": r.outlet_name} for r in conn.execute(query)]
 
 
