@@ -101,13 +101,14 @@ QUOTED = {
     "article_ids": [2],
 }
 INVENTED = {"text": 'The mayor said "we failed this city badly".', "article_ids": [1]}
+REBUILD = {"text": 'The mayor said "the city would rebuild quickly".', "article_ids": [1]}
 
 
 def test_checked_llm_bullets_are_used_and_an_invented_quote_is_dropped(llm: FakeLLM) -> None:
-    llm.replies.append((200, _answer(GOOD, INVENTED, QUOTED, fence=True)))
+    llm.replies.append((200, _answer(GOOD, INVENTED, QUOTED, REBUILD, fence=True)))
     summary = summarize_story(ARTICLES, _settings(llm))
     assert summary.method == "llm"
-    assert [b.text for b in summary.bullets] == [GOOD["text"], QUOTED["text"]]
+    assert [b.text for b in summary.bullets] == [GOOD["text"], QUOTED["text"], REBUILD["text"]]
     assert summary.bullets[1].article_ids == [2]
     assert any("quote not found" in note for note in summary.notes)
     sent = llm.requests[0]
@@ -138,7 +139,8 @@ def test_a_quote_must_come_from_an_article_the_bullet_cites() -> None:
 
 
 def test_too_few_surviving_bullets_fall_back_to_the_extractive_summary(llm: FakeLLM) -> None:
-    llm.replies.append((200, _answer(INVENTED, GOOD)))
+    # Two bullets pass the checks: fewer than the three a summary has.
+    llm.replies.append((200, _answer(INVENTED, GOOD, QUOTED)))
     summary = summarize_story(ARTICLES, _settings(llm))
     assert summary.method == "extractive"
     assert summary.bullets and all(b.article_ids for b in summary.bullets)
@@ -176,11 +178,16 @@ def test_refresh_stores_the_llm_summary_with_its_method(db, settings, llm: FakeL
         "text": 'Investigators say "The National Transportation Safety Board is investigating."',
         "article_ids": [article_ids[2]],
     }
-    llm.replies.append((200, _answer(first, second)))
+    third = {"text": "Officials are checking other bridges.", "article_ids": [article_ids[1]]}
+    llm.replies.append((200, _answer(first, second, third)))
     refresh_dirty_stories(db, _settings(llm, settings))
     with db.read() as conn:
         row = conn.execute(
             select(story_summaries).where(story_summaries.c.story_id == story_id)
         ).one()
     assert row.method == "llm"
-    assert [b["article_ids"] for b in row.bullets] == [[article_ids[0]], [article_ids[2]]]
+    assert [b["article_ids"] for b in row.bullets] == [
+        [article_ids[0]],
+        [article_ids[2]],
+        [article_ids[1]],
+    ]

@@ -3,7 +3,8 @@
 The model is asked for JSON bullets that cite article ids and quote only verbatim. Its answer is
 then checked, because models invent quotes: a bullet is dropped when it cites no article of the
 story, or when any quoted span in it does not occur word for word in an article it cites. When
-fewer than two bullets survive, or the server fails, the caller uses the extractive summary.
+fewer than ``summary_min_bullets`` survive, or the server fails, the caller uses the extractive
+summary.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from newsprism.summarize.sentences import is_verbatim
 # while the prompt stays within a small local model's context (≈ 4k tokens).
 PROMPT_ARTICLE_CHARS = 1200
 PROMPT_MAX_ARTICLES = 10
-MIN_VALID_BULLETS = 2
 # A few bullets are a few kilobytes; anything near this is a misbehaving server.
 MAX_RESPONSE_BYTES = 1024 * 1024
 # Straight or typographic double quotes; a quoted span shorter than 3 words is a term, not a quote.
@@ -120,14 +120,13 @@ def validate_bullets(payload: Any, articles: Sequence[SourceArticle]) -> LLMResu
     return LLMResult(kept, dropped)
 
 
-def summarize_llm(
-    articles: Sequence[SourceArticle], settings: Settings, max_bullets: int
-) -> LLMResult:
-    """Checked LLM bullets; raises LLMUnavailable when there are too few to use."""
+def summarize_llm(articles: Sequence[SourceArticle], settings: Settings) -> LLMResult:
+    """Checked LLM bullets; raises LLMUnavailable when fewer than ``summary_min_bullets``
+    passed the checks (a summary the extractive path would have made longer)."""
     content = request_completion(settings, build_messages(articles))
     result = validate_bullets(_json_payload(content), articles)
-    result.bullets = result.bullets[:max_bullets]
-    if len(result.bullets) < MIN_VALID_BULLETS:
+    result.bullets = result.bullets[: settings.summary_max_bullets]
+    if len(result.bullets) < settings.summary_min_bullets:
         raise LLMUnavailable(
             f"only {len(result.bullets)} of the LLM's bullets passed the checks"
             + (f" ({result.dropped[0]})" if result.dropped else "")

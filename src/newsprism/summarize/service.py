@@ -31,7 +31,7 @@ def summarize_story(articles: Sequence[SourceArticle], settings: Settings) -> St
         from newsprism.summarize.llm import LLMUnavailable, summarize_llm
 
         try:
-            result = summarize_llm(articles, settings, settings.summary_max_bullets)
+            result = summarize_llm(articles, settings)
             return StorySummary("llm", result.bullets, result.dropped)
         except LLMUnavailable as exc:
             log.warning("extractive summary instead: %s", exc)
