@@ -143,27 +143,6 @@ def story_of_articles(conn: Connection, article_ids: Iterable[int]) -> dict[int,
     return found
 
 
-# Built once: most articles start a story, and building the statement anew each time cost more
-# than executing it.
-_NEW_STORY = insert(stories).values(
-    language=bindparam("b_language"),
-    article_count=0,
-    outlet_count=0,
-    first_published=bindparam("b_first"),
-    last_updated=bindparam("b_first"),
-    created_at=bindparam("b_now"),
-    updated_at=bindparam("b_now"),
-    dirty=True,
-)
-
-
-def create_story(conn: Connection, language: str | None, first_published: datetime) -> int:
-    result = conn.execute(
-        _NEW_STORY, {"b_language": language, "b_first": first_published, "b_now": utcnow()}
-    )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
-
-
 @dataclass(slots=True)
 class NewStory:
     id: int
