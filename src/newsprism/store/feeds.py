@@ -159,16 +159,7 @@ def record_success(
     if status == "ok":
         values["etag"] = (etag or "")[:512] or None
         values["last_modified"] = (last_modified or "")[:128] or None
-    if new_items > 0:
-        values["last_new_item_at"] = now
-    if title:
-        # A feed's own title fills in an unnamed feed; a title someone set is kept.
-        conn.execute(
-            update(feeds)
-            .where(feeds.c.id == feed_id, feeds.c.title.is_(None))
-            .values(title=title[:512])
-        )
-    conn.execute(update(feeds).where(feeds.c.id == feed_id).values(**values))
+    _record_poll(conn, feed_id, values, now=now, new_items=new_items, title=title)
 
 
 def record_failure(
@@ -216,9 +207,23 @@ def record_soft_failure(
         "consecutive_failures": failures,
         "next_poll_at": next_poll_at,
     }
+    _record_poll(conn, feed_id, values, now=now, new_items=new_items, title=title)
+
+
+def _record_poll(
+    conn: Connection,
+    feed_id: int,
+    values: dict[str, Any],
+    *,
+    now: datetime,
+    new_items: int,
+    title: str | None,
+) -> None:
+    """Write a poll's outcome for a feed that yielded entries (whole or from a broken document)."""
     if new_items > 0:
         values["last_new_item_at"] = now
     if title:
+        # A feed's own title fills in an unnamed feed; a title someone set is kept.
         conn.execute(
             update(feeds)
             .where(feeds.c.id == feed_id, feeds.c.title.is_(None))
