@@ -193,10 +193,11 @@ def test_a_failed_commit_stops_the_import_at_its_first_hole(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2])
 def test_import_killed_mid_way_resumes_without_duplicates_or_holes(
-    settings: Settings, tmp_path: Path
+    settings: Settings, tmp_path: Path, workers: int
 ) -> None:
-    total = 1500  # three batches of 500: killed after the first commits
+    total = 3000  # three batches of 1,000: killed after the first commits
     path = _write(tmp_path / "big.jsonl", [_article(i) for i in range(total)])
     env = {**os.environ, "NEWSPRISM_DB": settings.db_url}
     command = [
@@ -207,9 +208,17 @@ def test_import_killed_mid_way_resumes_without_duplicates_or_holes(
         str(path),
         "--no-process",
         "--workers",
-        "1",
+        str(workers),
     ]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # A session of its own, so that the kill takes the workers too, as a crash or an
+    # out-of-memory kill would.
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     db = Database(settings.db_url)
     try:
         # Kill once some batches are committed and before the end.
@@ -217,7 +226,7 @@ def test_import_killed_mid_way_resumes_without_duplicates_or_holes(
         while _count(db) < 300 and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert process.poll() is None, "the import finished before it could be killed"
-        process.send_signal(signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         stored_before = _count(db)
         assert 0 < stored_before < total
@@ -230,8 +239,51 @@ def test_import_killed_mid_way_resumes_without_duplicates_or_holes(
         assert f"{total - stored_before} added" in rerun.stdout
     finally:
         if process.poll() is None:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
         db.dispose()
+
+
+def test_worker_turns_commit_in_file_order_and_stop_at_the_first_failure() -> None:
+    import multiprocessing
+    import threading
+
+    from newsprism.ingest.importer import ImportAborted, _Turns
+
+    turns = _Turns(multiprocessing.get_context("spawn"))
+    committed: list[int] = []
+    outcomes: dict[int, str] = {}
+
+    def batch(seq: int, fails: bool) -> None:
+        ok = False
+        try:
+            turns.wait(seq)
+            if fails:
+                raise RuntimeError("disk full")
+            committed.append(seq)
+            ok = True
+            outcomes[seq] = "written"
+        except ImportAborted:
+            outcomes[seq] = "aborted"
+        except RuntimeError:
+            outcomes[seq] = "failed"
+        finally:
+            turns.done(seq, ok)
+
+    # Started last first: each still waits for the batch before it.
+    threads = [threading.Thread(target=batch, args=(seq, seq == 3)) for seq in reversed(range(6))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert committed == [0, 1, 2]
+    assert outcomes == {
+        0: "written",
+        1: "written",
+        2: "written",
+        3: "failed",
+        4: "aborted",
+        5: "aborted",
+    }
 
 
 def test_import_with_worker_processes_matches_in_process(

@@ -38,6 +38,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # 64 MiB of page cache (default 2 MiB), allocated as used: inserts land at random places
+    # in the URL-key and band indexes, which thrash a small cache (import of the corpus with
+    # 2,000-line batches: 979 -> 1,114 articles/s).
+    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
 
 

@@ -21,13 +21,18 @@ def start_import_run(conn: Connection, source: str) -> int:
     return int(result.scalar_one())
 
 
-def record_import_progress(
+def add_import_progress(
     conn: Connection, run_id: int, *, lines_read: int, added: int, skipped: int
 ) -> None:
+    """Count one committed batch in the run's totals (in the batch's own transaction)."""
     conn.execute(
         update(imports)
         .where(imports.c.id == run_id)
-        .values(lines_read=lines_read, added=added, skipped=skipped)
+        .values(
+            lines_read=imports.c.lines_read + lines_read,
+            added=imports.c.added + added,
+            skipped=imports.c.skipped + skipped,
+        )
     )
 
 
