@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from clusterdata import interleaved_drafts
 from newsprism.cluster import service
-from newsprism.cluster.model import default_model
+from newsprism.cluster.documents import vectorize
+from newsprism.cluster.engine import Clusterer
+from newsprism.cluster.features import MERGE_FEATURES
+from newsprism.cluster.model import ClusterModel, default_model
+from newsprism.cluster.vectors import default_idf
 from newsprism.config import Settings
+from newsprism.errors import NewsprismError
 from newsprism.store.articles import add_articles
 from newsprism.store.database import Database
 from newsprism.store.schema import articles, stories
@@ -85,3 +92,62 @@ def test_a_second_merge_pass_without_new_articles_changes_nothing(
 ) -> None:
     service.merge_stories(db, settings)
     assert service.merge_stories(db, settings) == 0
+
+
+def _singletons(model: ClusterModel) -> tuple[Clusterer, list[str]]:
+    """A clusterer holding every article of the hand-made events as a story of its own."""
+    drafts, names = interleaved_drafts()
+    clusterer = Clusterer(model, timedelta(days=2))
+    for n, d in enumerate(drafts, 1):
+        assert d.published_at is not None
+        doc = vectorize(
+            n, d.title, d.text, time=d.published_at, language="en", outlet_id=n, idf=default_idf()
+        )
+        clusterer.start_story(n, doc)
+    return clusterer, names
+
+
+def _events_whole(clusterer: Clusterer, names: list[str]) -> bool:
+    story_of = {doc.article_id: s.story_id for s in clusterer.stories.values() for doc in s.members}
+    by_event: dict[str, set[int]] = {}
+    for n, name in enumerate(names, 1):
+        by_event.setdefault(name, set()).add(story_of[n])
+    return all(len(ids) == 1 for ids in by_event.values()) and len(clusterer.stories) == len(
+        by_event
+    )
+
+
+def test_merge_row_weighs_both_directions_and_the_scorer_merges_one_event() -> None:
+    clusterer, names = _singletons(default_model())
+    found = clusterer.merge_row(clusterer.stories[1])
+    assert found is not None
+    other, row = found
+    assert names[other.story_id - 1] == names[0]
+    assert len(row) == len(MERGE_FEATURES)
+    features = dict(zip(MERGE_FEATURES, row, strict=True))
+    # Both stories are one article each: mean and max agree, and the way back is scored too.
+    assert features["forward_mean"] == features["forward_max"] > 0.5
+    assert features["backward_mean"] == features["backward_max"] > 0.5
+    assert default_model().merge_probability(row) >= default_model().merge_threshold
+    clusterer.merge_pass()
+    assert _events_whole(clusterer, names)
+
+
+def test_weights_without_a_merge_scorer_merge_by_the_members_mean_probability() -> None:
+    plain = replace(
+        default_model(), merge_mean=(), merge_scale=(), merge_coef=(), merge_intercept=0.0
+    )
+    assert "merge_coef" not in plain.to_json()
+    clusterer, names = _singletons(plain)
+    clusterer.merge_pass()
+    assert _events_whole(clusterer, names)
+
+
+def test_merge_scorer_weights_survive_json_and_must_match_the_merge_features() -> None:
+    model = default_model()
+    assert model.merge_coef, "the shipped weights carry a merge scorer"
+    assert ClusterModel.from_json(json.loads(json.dumps(model.to_json()))) == model
+    data = model.to_json()
+    data["merge_features"] = data["merge_features"][:-1]
+    with pytest.raises(NewsprismError, match="merge features"):
+        ClusterModel.from_json(data)

@@ -62,6 +62,8 @@ class Clusterer:
         self._since_evict = 0
         # Stories that gained articles since the last merge pass: the only ones it re-examines.
         self.touched: set[int] = set()
+        # Member probabilities computed during a merge pass (None outside one).
+        self._pass_cache: dict[int, list[dict[int, float]]] | None = None
 
     # --- decisions ------------------------------------------------------------------------
 
@@ -153,45 +155,86 @@ class Clusterer:
 
         For each story touched since the last pass, its recent members are scored against the
         other stories as if they were arriving now, with the same model that assigns articles;
-        when on average they would join one other story, the two merge. This is how a story
-        split by arrival order (the bridging article came last) is healed. The survivor is the
-        larger story (the older on a tie), so the id most readers already have keeps working
-        and the other redirects to it.
+        the story they would join most is the merge candidate, and the merge scorer decides with
+        the evidence of both directions (see ``merge_row``). This is how a story split by arrival
+        order (the bridging article came last) is healed. The survivor is the larger story (the
+        older on a tie), so the id most readers already have keeps working and the other
+        redirects to it.
         """
         merges: list[tuple[int, int, float]] = []
-        for story_id in sorted(self.touched):
-            story = self.stories.get(story_id)
-            if story is None:
-                continue
-            best = self._merge_target(story)
-            if best is None:
-                continue
-            probability, other = best
-            survivor, merged = sorted(
-                (story, other), key=lambda s: (-s.size, s.first_time, s.story_id)
-            )
-            self.merge(survivor.story_id, merged.story_id)
-            merges.append((survivor.story_id, merged.story_id, probability))
+        # A story's member probabilities serve as its own evidence and as the other side's for
+        # the stories it is compared with; a merge changes them, so the cache lives until one.
+        self._pass_cache = {}
+        try:
+            for story_id in sorted(self.touched):
+                story = self.stories.get(story_id)
+                if story is None:
+                    continue
+                best = self._merge_target(story)
+                if best is None:
+                    continue
+                probability, other = best
+                survivor, merged = sorted(
+                    (story, other), key=lambda s: (-s.size, s.first_time, s.story_id)
+                )
+                self.merge(survivor.story_id, merged.story_id)
+                self._pass_cache.clear()
+                merges.append((survivor.story_id, merged.story_id, probability))
+        finally:
+            self._pass_cache = None
         self.touched.clear()
         return merges
 
-    def _merge_target(self, story: StoryState) -> tuple[float, StoryState] | None:
-        members = list(story.members)[-MERGE_MEMBERS:]
+    def merge_row(self, story: StoryState) -> tuple[StoryState, list[float]] | None:
+        """The story ``story``'s members would join most, with its MERGE_FEATURES row."""
+        forward = self._member_probabilities(story)
         totals: dict[int, float] = {}
-        for member in members:
-            others = [s for s in self.candidates(member) if s.story_id != story.story_id]
-            if not others:
-                continue
-            for other, row in candidate_rows(member, others):
-                p = self.model.probability(row, _gap_days(member, other))
-                totals[other.story_id] = totals.get(other.story_id, 0.0) + p
+        for probabilities in forward:
+            for other_id, p in probabilities.items():
+                totals[other_id] = totals.get(other_id, 0.0) + p
         if not totals:
             return None
-        target_id, total = max(totals.items(), key=lambda kv: (kv[1], -kv[0]))
-        probability = total / len(members)
+        other_id, _total = max(totals.items(), key=lambda kv: (kv[1], -kv[0]))
+        other = self.stories[other_id]
+        to_other = [p.get(other_id, 0.0) for p in forward]
+        back = [p.get(story.story_id, 0.0) for p in self._member_probabilities(other)]
+        return other, [
+            sum(to_other) / len(to_other),
+            max(to_other),
+            sum(back) / len(back) if back else 0.0,
+            max(back, default=0.0),
+            story.body.cosine_with(other.body),
+            story.title.cosine_with(other.title),
+        ]
+
+    def _member_probabilities(self, story: StoryState) -> list[dict[int, float]]:
+        """For each recent member: the probability of joining each other candidate story."""
+        cache = self._pass_cache
+        if cache is not None and story.story_id in cache:
+            return cache[story.story_id]
+        out = []
+        for member in list(story.members)[-MERGE_MEMBERS:]:
+            others = [s for s in self.candidates(member) if s.story_id != story.story_id]
+            out.append(
+                {
+                    other.story_id: self.model.probability(row, _gap_days(member, other))
+                    for other, row in candidate_rows(member, others)
+                }
+            )
+        if cache is not None:
+            cache[story.story_id] = out
+        return out
+
+    def _merge_target(self, story: StoryState) -> tuple[float, StoryState] | None:
+        found = self.merge_row(story)
+        if found is None:
+            return None
+        other, row = found
+        # Weights without a merge scorer: the members' mean probability of joining decides.
+        probability = self.model.merge_probability(row) if self.model.merge_coef else row[0]
         if probability < self.model.merge_threshold:
             return None
-        return probability, self.stories[target_id]
+        return probability, other
 
     def load(self, stories: Iterable[tuple[int, list[ArticleDoc]]]) -> None:
         """Rebuild the index from stored stories (members in assignment order)."""

@@ -37,6 +37,18 @@ FEATURES = PAIR_FEATURES + RELATIVE_FEATURES
 # story's mean vector and to its closest recent member. A second weight set is fitted with them.
 DENSE_FEATURES = ("dense_centroid", "dense_nearest")
 DENSE_MODEL_FEATURES = FEATURES + DENSE_FEATURES
+# What the merge scorer weighs for two stories A and B: the probabilities the article model gives
+# A's recent members for joining B (mean and max) and B's for joining A, and the cosines of their
+# body and title centroids. Both directions: a story that a few of the other's articles would join
+# but whose own articles would not join back is usually a neighbouring event.
+MERGE_FEATURES = (
+    "forward_mean",
+    "forward_max",
+    "backward_mean",
+    "backward_max",
+    "body_cosine",
+    "title_cosine",
+)
 
 
 # Candidates that get the full feature set: the best by text similarity. The rest still count

@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from newsprism.cluster.features import DENSE_MODEL_FEATURES, FEATURES
+from newsprism.cluster.features import DENSE_MODEL_FEATURES, FEATURES, MERGE_FEATURES
 from newsprism.errors import NewsprismError
 
 
@@ -27,12 +27,20 @@ class ClusterModel:
     # Join the best candidate when its probability reaches this; tuned on the training split
     # by streaming it and maximizing B³-F1 (see the training script).
     join_threshold: float
-    # Merge two stories when the model, comparing one story with the other, reaches this.
+    # Merge two stories when the merge scorer (below) reaches this; tuned with join_threshold.
     merge_threshold: float
     # Beyond a day apart, each further day lowers the log-odds by this much. Not learned: the
     # training data carries no dates; news coverage of one event mostly arrives within 48 h.
     time_decay_per_day: float = 0.35
     trained_on: str = ""
+    # The merge scorer: a second logistic regression over MERGE_FEATURES, fitted on the merge
+    # candidates that streaming the training split produces. Empty (weights fitted before it
+    # existed): two stories merge when the first's members' mean probability reaches the
+    # merge threshold.
+    merge_mean: tuple[float, ...] = ()
+    merge_scale: tuple[float, ...] = ()
+    merge_coef: tuple[float, ...] = ()
+    merge_intercept: float = 0.0
 
     @property
     def uses_dense(self) -> bool:
@@ -46,11 +54,14 @@ class ClusterModel:
         return z
 
     def probability(self, row: list[float], gap_days: float = 0.0) -> float:
-        z = self.logit(row) - self.time_decay_per_day * max(0.0, gap_days - 1.0)
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
+        return _sigmoid(self.logit(row) - self.time_decay_per_day * max(0.0, gap_days - 1.0))
+
+    def merge_probability(self, row: list[float]) -> float:
+        """How likely two stories are one, from their MERGE_FEATURES row."""
+        z = self.merge_intercept
+        for x, m, s, w in zip(row, self.merge_mean, self.merge_scale, self.merge_coef, strict=True):
+            z += w * (x - m) / s
+        return _sigmoid(z)
 
     def contributions(self, row: list[float]) -> dict[str, float]:
         """Each feature's share of the log-odds, relative to an average candidate."""
@@ -72,6 +83,17 @@ class ClusterModel:
             "merge_threshold": self.merge_threshold,
             "time_decay_per_day": self.time_decay_per_day,
             "trained_on": self.trained_on,
+            **(
+                {
+                    "merge_features": list(MERGE_FEATURES),
+                    "merge_mean": list(self.merge_mean),
+                    "merge_scale": list(self.merge_scale),
+                    "merge_coef": list(self.merge_coef),
+                    "merge_intercept": self.merge_intercept,
+                }
+                if self.merge_coef
+                else {}
+            ),
         }
 
     @classmethod
@@ -82,6 +104,19 @@ class ClusterModel:
                 "cluster model weights do not match this version's features "
                 f"({len(features)} vs {len(FEATURES)}); refit with scripts/train_cluster_model.py"
             )
+        merge: dict[str, Any] = {}
+        if "merge_coef" in data:
+            if tuple(data.get("merge_features", ())) != MERGE_FEATURES:
+                raise NewsprismError(
+                    "cluster merge weights do not match this version's merge features; "
+                    "refit with scripts/train_cluster_model.py"
+                )
+            merge = {
+                "merge_mean": tuple(float(v) for v in data["merge_mean"]),
+                "merge_scale": tuple(float(v) for v in data["merge_scale"]),
+                "merge_coef": tuple(float(v) for v in data["merge_coef"]),
+                "merge_intercept": float(data["merge_intercept"]),
+            }
         return cls(
             features=features,
             mean=tuple(float(v) for v in data["mean"]),
@@ -92,7 +127,15 @@ class ClusterModel:
             merge_threshold=float(data["merge_threshold"]),
             time_decay_per_day=float(data.get("time_decay_per_day", 0.35)),
             trained_on=str(data.get("trained_on", "")),
+            **merge,
         )
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
 
 
 @lru_cache(maxsize=1)
