@@ -1,6 +1,7 @@
 """Clustering throughput, cost per article as history grows, and peak memory.
 
     python benchmarks/bench_cluster.py [--corpus PATH] [--history 300000] [--per-day 2000]
+                                       [--checkpoints 10000,50000,100000,200000]
                                        [--skip-end-to-end] [--skip-flat-cost]
 
 1. End to end on the real corpus (37,554 AllSides articles): ``import_file`` into a fresh SQLite
@@ -10,9 +11,10 @@
 2. Flat cost: each corpus article is vectorized once (in worker processes) and the vectors are
    replayed, re-dated, through the in-memory ``Clusterer``: ``--per-day`` articles a day (a
    large install polling ~1,000 feeds) until ``--history`` articles have been assigned. The CPU
-   time of 2,000 assignments is taken at 10k, 50k, 100k and 200k of history and just before the
-   end; the time window keeps the live index the same size however long the history, which is
-   what the ratio of the last to the first checks.
+   time of 2,000 assignments is taken at 10k, 50k, 100k and 200k of history (``--checkpoints``)
+   and just before the end; the time window keeps the live index the same size however long the
+   history, which is what the ratio of the last to the first checks. The window (7 days) fills
+   at 14,000 articles, so the 10k sample is of an index that has not yet reached its size.
 3. Peak resident memory of this process (``ru_maxrss``) after each part, and the load average
    before and after (wall-clock rates on a shared machine measure the neighbours too).
 """
@@ -121,7 +123,12 @@ def corpus_documents(corpus: Path, workers: int = 2) -> list[ArticleDoc]:
         return [doc for part in parts for doc in part]
 
 
-def flat_cost(docs: list[ArticleDoc], history: int, per_day: int) -> dict[str, object]:
+def flat_cost(
+    docs: list[ArticleDoc],
+    history: int,
+    per_day: int,
+    checkpoints: tuple[int, ...] = CHECKPOINTS,
+) -> dict[str, object]:
     model = default_model()
     settings = Settings()
     clusterer = Clusterer(model, timedelta(days=settings.cluster_window_days))
@@ -129,7 +136,7 @@ def flat_cost(docs: list[ArticleDoc], history: int, per_day: int) -> dict[str, o
     step = timedelta(seconds=86400 / per_day)
     next_story = 1
     # CPU ms per article of SAMPLE assignments starting at each checkpoint.
-    starts = sorted({c for c in CHECKPOINTS if c + SAMPLE <= history} | {history - SAMPLE})
+    starts = sorted({c for c in checkpoints if c + SAMPLE <= history} | {history - SAMPLE})
     timings: dict[int, float] = {}
     live: dict[int, int] = {}
     began: float | None = None
@@ -176,6 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--history", type=int, default=300_000)
     parser.add_argument("--per-day", type=int, default=2000)
+    parser.add_argument(
+        "--checkpoints",
+        type=lambda text: tuple(int(x) for x in text.split(",") if x),
+        default=CHECKPOINTS,
+        help="histories at which the cost per article is sampled, besides the end",
+    )
     parser.add_argument("--skip-end-to-end", action="store_true")
     parser.add_argument("--skip-flat-cost", action="store_true")
     args = parser.parse_args(argv)
@@ -189,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(results["end_to_end"]), flush=True)
     if not args.skip_flat_cost:
         docs = corpus_documents(args.corpus)
-        results["flat_cost"] = flat_cost(docs, args.history, args.per_day)
+        results["flat_cost"] = flat_cost(docs, args.history, args.per_day, args.checkpoints)
         print(json.dumps(results["flat_cost"]), flush=True)
     after = {"load_average": [round(x, 2) for x in os.getloadavg()], "peak_rss_mib": _peak_mib()}
     print(json.dumps(after))

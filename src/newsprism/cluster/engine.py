@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import chain
+from itertools import chain, islice
 
 import numpy as np
 
@@ -53,11 +53,15 @@ class Clusterer:
         self.model = model
         self.window = window
         self.stories: dict[int, StoryState] = {}
-        # language -> term -> story ids in order of last activity, most recent last. Lists, not
-        # ordered sets: the voters are then one slice, and a move to the end is a C-level scan
-        # of at most POSTING_CAP ids.
-        self._postings: dict[str, dict[str, list[int]]] = {}
-        self._story_terms: dict[int, set[str]] = {}
+        # language -> term -> story ids in order of last activity, most recent last. Dicts used
+        # as ordered sets (values None): moving a story to the end, dropping the oldest and
+        # forgetting an expired story are O(1) whatever the list's length, and a dict of ints
+        # and None holds no reference the garbage collector has to follow, so a full index
+        # costs the collector nothing to scan.
+        self._postings: dict[str, dict[str, dict[int, None]]] = {}
+        # story id -> every term it was posted under (again a dict of None, untracked by the
+        # collector, rather than a set).
+        self._story_terms: dict[int, dict[str, None]] = {}
         self._watermark: datetime | None = None
         self._since_evict = 0
         # Stories that gained articles since the last merge pass: the only ones it re-examines.
@@ -77,7 +81,11 @@ class Clusterer:
         for term in doc.query_terms:
             ids = postings.get(term)
             if ids:
-                voters.append(ids[-VOTERS_PER_TERM:])
+                # The most recently active ones; their order within a term does not matter.
+                if len(ids) > VOTERS_PER_TERM:
+                    voters.append(list(islice(reversed(ids), VOTERS_PER_TERM)))
+                else:
+                    voters.append(list(ids))
                 weights.append(body.get(term, 0.0))
         if not voters:
             return []
@@ -120,18 +128,18 @@ class Clusterer:
         postings = self._postings.setdefault(_lang_key(story.language), {})
         terms = self._story_terms.get(story_id)
         if terms is None:
-            terms = self._story_terms[story_id] = set()
+            terms = self._story_terms[story_id] = {}
         for term in doc.query_terms:
             ids = postings.get(term)
             if ids is None:
-                postings[term] = [story_id]
+                postings[term] = {story_id: None}
                 continue
-            if ids[-1] != story_id:
-                _discard(ids, story_id)
-                ids.append(story_id)  # most recently active last
+            if next(reversed(ids)) != story_id:
+                ids.pop(story_id, None)
+                ids[story_id] = None  # most recently active last
                 if len(ids) > POSTING_CAP:
-                    del ids[0]
-        terms.update(doc.query_terms)
+                    del ids[next(iter(ids))]
+        terms.update(dict.fromkeys(doc.query_terms))
         self._advance(doc.time)
         return story
 
@@ -140,15 +148,15 @@ class Clusterer:
         merged = self.stories.pop(merged_id)
         survivor.absorb(merged)
         postings = self._postings.setdefault(_lang_key(survivor.language), {})
-        terms = self._story_terms.setdefault(survivor_id, set())
-        for term in self._story_terms.pop(merged_id, set()):
+        terms = self._story_terms.setdefault(survivor_id, {})
+        for term in self._story_terms.pop(merged_id, {}):
             ids = postings.get(term)
             if ids is None:
                 continue
-            _discard(ids, merged_id)
-            _discard(ids, survivor_id)
-            ids.append(survivor_id)
-            terms.add(term)
+            ids.pop(merged_id, None)
+            ids.pop(survivor_id, None)
+            ids[survivor_id] = None
+            terms[term] = None
 
     def merge_pass(self) -> list[tuple[int, int, float]]:
         """Merge stories that turned out to be one event; returns (survivor, merged, probability).
@@ -262,18 +270,13 @@ class Clusterer:
         for story_id in old:
             story = self.stories.pop(story_id)
             postings = self._postings.get(_lang_key(story.language), {})
-            for term in self._story_terms.pop(story_id, set()):
+            for term in self._story_terms.pop(story_id, {}):
                 ids = postings.get(term)
                 if ids is not None:
-                    _discard(ids, story_id)
+                    ids.pop(story_id, None)
                     if not ids:
                         del postings[term]
         return len(old)
-
-
-def _discard(ids: list[int], story_id: int) -> None:
-    if story_id in ids:
-        ids.remove(story_id)
 
 
 def _top_voted(voters: list[list[int]], weights: list[float], limit: int) -> list[int]:
