@@ -41,7 +41,7 @@ from newsprism.cluster.engine import Clusterer
 from newsprism.cluster.model import default_model
 from newsprism.cluster.service import assign_pending, forget_index, merge_stories
 from newsprism.cluster.vectors import default_idf
-from newsprism.config import Settings
+from newsprism.config import Settings, load_settings
 from newsprism.ingest.importer import import_file
 from newsprism.store.database import Database
 
@@ -130,8 +130,13 @@ def flat_cost(
     checkpoints: tuple[int, ...] = CHECKPOINTS,
 ) -> dict[str, object]:
     model = default_model()
-    settings = Settings()
-    clusterer = Clusterer(model, timedelta(days=settings.cluster_window_days))
+    # The user's settings (NEWSPRISM_CLUSTER_WINDOW_DAYS, …_STORY_SPAN_DAYS) apply, as in `run`.
+    settings = load_settings()
+    clusterer = Clusterer(
+        model,
+        timedelta(days=settings.cluster_window_days),
+        timedelta(days=settings.cluster_story_span_days),
+    )
     start = datetime(2030, 1, 1, tzinfo=UTC)
     step = timedelta(seconds=86400 / per_day)
     next_story = 1

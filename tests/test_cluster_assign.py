@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -138,6 +139,38 @@ def test_articles_weeks_apart_start_separate_stories(db: Database, settings: Set
     assign_pending(db, settings)
     partition = _partition(db)
     assert partition[added.added_ids[0]] != partition[added.added_ids[1]]
+
+
+def test_a_story_takes_no_articles_once_its_first_is_older_than_the_span(
+    db: Database, settings: Settings
+) -> None:
+    # Coverage every five days keeps the story inside the 7-day window; on day 15 it is past
+    # the 14-day span, so that article starts a story of its own.
+    days = (0, 5, 10, 15)
+    items = [EVENTS["budget"][i % len(EVENTS["budget"])] for i in range(len(days))]
+    drafts = [
+        draft(outlet, title, text, BASE + timedelta(days=day), n)
+        for n, (day, (outlet, title, text)) in enumerate(zip(days, items, strict=True))
+    ]
+    added = add_articles(db, drafts, settings)
+    assign_pending(db, settings)
+    assert settings.cluster_story_span_days == 14.0
+    assert _groups(_partition(db), added.added_ids) == [0, 0, 0, 1]
+
+
+def test_without_the_span_a_running_story_keeps_taking_articles(
+    db: Database, settings: Settings
+) -> None:
+    wide = replace(settings, cluster_story_span_days=60.0)
+    days = (0, 5, 10, 15)
+    items = [EVENTS["budget"][i % len(EVENTS["budget"])] for i in range(len(days))]
+    drafts = [
+        draft(outlet, title, text, BASE + timedelta(days=day), n)
+        for n, (day, (outlet, title, text)) in enumerate(zip(days, items, strict=True))
+    ]
+    added = add_articles(db, drafts, wide)
+    assign_pending(db, wide)
+    assert _groups(_partition(db), added.added_ids) == [0, 0, 0, 0]
 
 
 def test_same_input_in_same_order_gives_the_same_stories(

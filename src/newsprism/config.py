@@ -60,6 +60,10 @@ class Settings:
     # --- clustering -----------------------------------------------------------------------
     # A story's active window: news events rarely gather new coverage after a week.
     cluster_window_days: float = 7.0
+    # A story takes no new articles once its first one is this old; later coverage starts a new
+    # story. Without a limit, a running topic (a campaign, a war) that gets an article every
+    # week stays one page for ever, and every decision gets slower as such pages grow.
+    cluster_story_span_days: float = 14.0
     # Dense sentence vectors as two more similarity features (the ``embeddings`` extra). Off by
     # default: MiniLM encodes only ~22 articles/s on 2 cores, against ~1,000/s for the rest of
     # clustering, for +0.01 to +0.03 B³-F1 on the training windows.

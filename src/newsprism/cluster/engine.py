@@ -49,9 +49,13 @@ class Decision:
 
 
 class Clusterer:
-    def __init__(self, model: ClusterModel, window: timedelta) -> None:
+    def __init__(
+        self, model: ClusterModel, window: timedelta, span: timedelta | None = None
+    ) -> None:
         self.model = model
         self.window = window
+        # A story stops taking articles once its first one is this old (None: no limit).
+        self.span = span
         self.stories: dict[int, StoryState] = {}
         # language -> term -> story ids in order of last activity, most recent last. Dicts used
         # as ordered sets (values None): moving a story to the end, dropping the oldest and
@@ -93,9 +97,14 @@ class Clusterer:
         out = []
         for story_id in best:
             story = self.stories.get(story_id)
-            if story is not None and abs(doc.time - story.last_time) <= self.window:
+            if story is not None and self._open_to(story, doc):
                 out.append(story)
         return out
+
+    def _open_to(self, story: StoryState, doc: ArticleDoc) -> bool:
+        if abs(doc.time - story.last_time) > self.window:
+            return False
+        return self.span is None or doc.time - story.first_time <= self.span
 
     def decide(self, doc: ArticleDoc) -> Decision:
         stories = self.candidates(doc)
@@ -261,12 +270,18 @@ class Clusterer:
             self.evict()
 
     def evict(self) -> int:
-        """Forget stories whose last article is older than the window (they stay in the store)."""
+        """Forget stories whose last article is older than the window, or whose first is older
+        than the span (they stay in the store)."""
         self._since_evict = 0
         if self._watermark is None:
             return 0
         horizon = self._watermark - self.window
-        old = [sid for sid, s in self.stories.items() if s.last_time < horizon]
+        born = self._watermark - self.span if self.span is not None else None
+        old = [
+            sid
+            for sid, s in self.stories.items()
+            if s.last_time < horizon or (born is not None and s.first_time < born)
+        ]
         for story_id in old:
             story = self.stories.pop(story_id)
             postings = self._postings.get(_lang_key(story.language), {})

@@ -116,7 +116,7 @@ def _index(db: Database, settings: Settings, model: ClusterModel) -> _Index:
             return cached
         window = timedelta(days=settings.cluster_window_days)
         idf = default_idf()
-        clusterer = Clusterer(model, window)
+        clusterer = Clusterer(model, window, timedelta(days=settings.cluster_story_span_days))
         latest = latest_story_time(conn)
         members: dict[int, list[ArticleDoc]] = {}
         encodable: list[PendingArticle] = []
