@@ -291,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     # scorer is fitted anew, for each join threshold, on the merges left to it (candidates met
     # while streaming with the plain rule: members' mean probability 0.5).
     best = (-1.0, model)
-    for join in np.arange(0.5, 0.76, 0.05):
+    for join in np.arange(0.5, 0.91, 0.05):
         joining = replace(model, join_threshold=round(float(join), 2), merge_threshold=0.5)
         scorer = fit_merge_scorer(groups, idf, joining, args.c)
         for threshold in np.arange(0.3, 0.71, 0.05):
