@@ -41,7 +41,7 @@ from newsprism.cluster.engine import Clusterer
 from newsprism.cluster.model import default_model
 from newsprism.cluster.service import assign_pending, forget_index, merge_stories
 from newsprism.cluster.vectors import default_idf
-from newsprism.config import Settings, load_settings
+from newsprism.config import load_settings
 from newsprism.ingest.importer import import_file
 from newsprism.store.database import Database
 
@@ -65,7 +65,7 @@ def _peak_mib() -> float:
 
 def end_to_end(corpus: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(db=str(Path(tmp) / "bench.db"))
+        settings = dataclasses.replace(load_settings(), db=str(Path(tmp) / "bench.db"))
         db = Database(settings.db_url)
         try:
             started, cpu_started = time.perf_counter(), _cpu()
