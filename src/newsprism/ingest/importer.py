@@ -30,12 +30,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from sqlalchemy import Connection
+
 from newsprism.config import Settings
 from newsprism.errors import InputError
 from newsprism.ingest.canonical import key_of_canonical
 from newsprism.ingest.dates import normalize_date
 from newsprism.models import ArticleDraft
 from newsprism.store.articles import (
+    AddResult,
     KnownArticle,
     Prepared,
     draft_canonicals,
@@ -333,7 +336,7 @@ def _prepare_and_store(
         turns.done(seq, ok)
 
 
-def _store_batch(conn: Any, work: _BatchWork, import_id: int) -> Any:
+def _store_batch(conn: Connection, work: _BatchWork, import_id: int) -> AddResult:
     """Store a prepared batch and count it in the import's progress, in one transaction."""
     result = store_prepared(conn, work.prepared)
     add_import_progress(
