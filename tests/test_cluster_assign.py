@@ -10,6 +10,7 @@ from sqlalchemy import select
 from clusterdata import BASE, EVENTS, GERMAN_KURSK, draft, interleaved_drafts
 from newsprism.cluster.service import assign_pending, forget_index
 from newsprism.config import Settings
+from newsprism.models import ArticleDraft
 from newsprism.store.articles import add_articles
 from newsprism.store.database import Database
 from newsprism.store.schema import articles, stories
@@ -141,18 +142,22 @@ def test_articles_weeks_apart_start_separate_stories(db: Database, settings: Set
     assert partition[added.added_ids[0]] != partition[added.added_ids[1]]
 
 
+def _budget_every_five_days() -> list[ArticleDraft]:
+    """The budget event's articles on days 0, 5, 10 and 15 (the event's texts reused in turn)."""
+    days = (0, 5, 10, 15)
+    items = [EVENTS["budget"][i % len(EVENTS["budget"])] for i in range(len(days))]
+    return [
+        draft(outlet, title, text, BASE + timedelta(days=day), n)
+        for n, (day, (outlet, title, text)) in enumerate(zip(days, items, strict=True))
+    ]
+
+
 def test_a_story_takes_no_articles_once_its_first_is_older_than_the_span(
     db: Database, settings: Settings
 ) -> None:
     # Coverage every five days keeps the story inside the 7-day window; on day 15 it is past
     # the 14-day span, so that article starts a story of its own.
-    days = (0, 5, 10, 15)
-    items = [EVENTS["budget"][i % len(EVENTS["budget"])] for i in range(len(days))]
-    drafts = [
-        draft(outlet, title, text, BASE + timedelta(days=day), n)
-        for n, (day, (outlet, title, text)) in enumerate(zip(days, items, strict=True))
-    ]
-    added = add_articles(db, drafts, settings)
+    added = add_articles(db, _budget_every_five_days(), settings)
     assign_pending(db, settings)
     assert settings.cluster_story_span_days == 14.0
     assert _groups(_partition(db), added.added_ids) == [0, 0, 0, 1]
@@ -162,13 +167,7 @@ def test_without_the_span_a_running_story_keeps_taking_articles(
     db: Database, settings: Settings
 ) -> None:
     wide = replace(settings, cluster_story_span_days=60.0)
-    days = (0, 5, 10, 15)
-    items = [EVENTS["budget"][i % len(EVENTS["budget"])] for i in range(len(days))]
-    drafts = [
-        draft(outlet, title, text, BASE + timedelta(days=day), n)
-        for n, (day, (outlet, title, text)) in enumerate(zip(days, items, strict=True))
-    ]
-    added = add_articles(db, drafts, wide)
+    added = add_articles(db, _budget_every_five_days(), wide)
     assign_pending(db, wide)
     assert _groups(_partition(db), added.added_ids) == [0, 0, 0, 0]
 

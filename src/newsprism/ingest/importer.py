@@ -100,6 +100,23 @@ class ImportReport:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(f"line {line_no}: {reason}")
 
+    def count_read(
+        self, lines: int, problems: Sequence[tuple[int, str]], dates: Counter[str]
+    ) -> None:
+        """A batch as read: its lines, the lines rejected and how their dates were read."""
+        self.lines += lines
+        for line_no, reason in problems:
+            self.problem(line_no, reason)
+        self.dates_fixed += dates["fixed"]
+        self.dates_dropped += dates["dropped"]
+        self.dates_missing += dates["missing"]
+
+    def count_stored(self, added: int, duplicates: int, reposts: int) -> None:
+        """A batch as committed."""
+        self.added += added
+        self.duplicates += duplicates
+        self.reposts += reposts
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
@@ -480,15 +497,8 @@ def _count(
     on_progress: Callable[[int, int], None] | None,
 ) -> None:
     outcome = done.result()
-    report.lines += outcome.lines
-    for line_no, reason in outcome.problems:
-        report.problem(line_no, reason)
-    report.dates_fixed += outcome.dates["fixed"]
-    report.dates_dropped += outcome.dates["dropped"]
-    report.dates_missing += outcome.dates["missing"]
-    report.added += outcome.added
-    report.duplicates += outcome.duplicates
-    report.reposts += outcome.reposts
+    report.count_read(outcome.lines, outcome.problems, outcome.dates)
+    report.count_stored(outcome.added, outcome.duplicates, outcome.reposts)
     if on_progress is not None:
         on_progress(outcome.lines, bytes_read)
 
@@ -566,17 +576,10 @@ def _commit(
     import_id: int,
     on_progress: Callable[[int, int], None] | None,
 ) -> None:
-    report.lines += work.lines
-    for line_no, reason in work.problems:
-        report.problem(line_no, reason)
-    report.dates_fixed += work.dates["fixed"]
-    report.dates_dropped += work.dates["dropped"]
-    report.dates_missing += work.dates["missing"]
+    report.count_read(work.lines, work.problems, work.dates)
     with db.write() as conn:
         result = _store_batch(conn, work, import_id)
-    report.added += len(result.added_ids)
-    report.duplicates += result.duplicates
-    report.reposts += result.reposts
+    report.count_stored(len(result.added_ids), result.duplicates, result.reposts)
     if on_progress is not None:
         on_progress(work.lines, bytes_read)
 
