@@ -315,3 +315,18 @@ def test_a_paraphrase_of_a_chosen_bullet_is_left_out() -> None:
     strict = summarize_extractive(articles, SummaryOptions(max_overlap=0.6, target_tokens=200))
     assert len([b for b in loose if "Biden" in b.text]) == 2
     assert len([b for b in strict if "Biden" in b.text]) == 1
+
+
+def test_clauses_that_do_not_read_on_their_own_are_not_units() -> None:
+    aside = (
+        "The tour – which Trump is reportedly unenthusiastic about – comes as the rift between "
+        "the president and Democrats hardens."
+    )
+    spans = clause_spans(aside)
+    assert "which Trump is reportedly unenthusiastic about" not in spans
+    assert not any(span.lower().startswith("which") for span in spans)
+    dangling = "The talks stalled over the feud between the two Republicans and, aides said."
+    assert all(not span.endswith(" and") for span in clause_spans(dangling))
+    # An independent clause after a single dash still stands as a unit.
+    single = "The Senate confirmed the judge on Monday — the vote was close and partisan."
+    assert "the vote was close and partisan." in clause_spans(single)

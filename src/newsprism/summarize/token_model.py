@@ -7,7 +7,7 @@ fitted by ``scripts/train_summary_model.py`` on the NeuS training split and ship
 ``summarize/data/token_model.json`` (plain numbers: no pickle, no model download), together with
 its lexicon: for each token seen in at least LEXICON_MIN_STORIES training stories, how often the
 editors' summaries of those stories used it (NeuS val ROUGE-1 at three bullets 0.4027 with the
-lexicon features, 0.3999 without).
+lexicon features, 0.3999 without, before fragment spans were dropped).
 """
 
 from __future__ import annotations
