@@ -175,3 +175,13 @@ def test_a_single_name_written_where_a_place_goes_is_a_place() -> None:
         t["name"]: t["kind"] for t in story_tags([_article(i, "x", t) for i, t in enumerate(ledes)])
     }
     assert tags == {"Pittsburgh": "place", "Gainey": "other"}
+
+
+def test_a_comma_bracket_or_dash_ends_a_name() -> None:
+    from newsprism.analyze.names import names
+
+    found = names("(CNN) – Sen. Lindsey Graham met Obama, Biden and Clinton in Boston, Mass.", "en")
+    assert {"Lindsey Graham", "Obama", "Biden", "Clinton", "Boston", "CNN"} <= found
+    assert not any(" " in n and ("CNN" in n or "Obama" in n or "Boston" in n) for n in found)
+    # A hyphen inside a name is part of it.
+    assert "Kim Jong-un" in names("The talks with Kim Jong-un resumed.", "en")

@@ -11,8 +11,12 @@ import re
 
 from newsprism.analyze.stopwords import stopwords_for
 
-# Words (with inner apostrophes and hyphens) and the punctuation that ends a sentence.
-_TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[.!?…:;\n]")
+# Words (with inner apostrophes and hyphens), the punctuation that ends a sentence, and the
+# punctuation that ends a name inside one: a comma, bracket, quote or spaced dash ("Obama, Biden
+# and Clinton" is three names; "(CNN) – Sen. Lindsey Graham" is two).
+_TOKEN = re.compile(
+    r"[^\W_]+(?:['’\-][^\W_]+)*|(?P<end>[.!?…:;\n])|[,()\[\]{}\"“”«»—–]|(?<=\s)--?(?=\s)"
+)
 # Lower-case words allowed inside a name: "Bank of America", "Charles de Gaulle".
 _CONNECTORS = frozenset({"of", "de", "la", "del", "van", "von", "der", "bin", "al"})
 
@@ -38,7 +42,9 @@ def names(text: str, language: str | None = None) -> set[str]:
         word = match.group()
         if not word[0].isalnum():
             close()
-            at_start = True
+            # Only a sentence's end makes the next capital uninformative; after a comma or a
+            # bracket the sentence goes on as it was.
+            at_start = at_start or match.group("end") is not None
             continue
         if word.endswith(("'s", "’s")):
             word = word[:-2]
