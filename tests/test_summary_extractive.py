@@ -11,6 +11,7 @@ from newsprism.summarize.extractive import (
     SourceArticle,
     SummaryOptions,
     clause_spans,
+    lede_sentences,
     summarize_extractive,
 )
 from newsprism.summarize.sentences import is_verbatim, rouge_tokens, split_sentences
@@ -330,3 +331,32 @@ def test_clauses_that_do_not_read_on_their_own_are_not_units() -> None:
     # An independent clause after a single dash still stands as a unit.
     single = "The Senate confirmed the judge on Monday — the vote was close and partisan."
     assert "the vote was close and partisan." in clause_spans(single)
+
+
+def test_a_line_break_ends_a_sentence_and_headings_do_not_fill_the_lede() -> None:
+    text = (
+        "Story highlights\nThe planes flew to South Korea and back in one mission.\n\n"
+        "By Jane Doe\nNorth Korea moved a missile to its east coast. Officials were alarmed."
+    )
+    assert split_sentences(text)[:2] == [
+        "Story highlights",
+        "The planes flew to South Korea and back in one mission.",
+    ]
+    assert lede_sentences(text) == [
+        "The planes flew to South Korea and back in one mission.",
+        "North Korea moved a missile to its east coast.",
+        "Officials were alarmed.",
+    ]
+
+
+def test_a_dateline_or_an_opening_condition_is_not_part_of_a_unit() -> None:
+    assert "North Korea has moved a missile to its east coast." in clause_spans(
+        "SEOUL, South Korea — North Korea has moved a missile to its east coast."
+    )
+    assert "President Joe Biden signed the bill on Tuesday." in clause_spans(
+        "WASHINGTON (AP) — President Joe Biden signed the bill on Tuesday."
+    )
+    spans = clause_spans(
+        "If the senator asks for asylum in Iceland, officials said, it is granted."
+    )
+    assert not any(span.startswith("If") for span in spans)

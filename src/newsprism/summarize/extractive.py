@@ -104,10 +104,13 @@ _CUT = re.compile(
     r"|,\s+(?:[\w.'’-]+\s+){0,5}?(?:said|says|told|added|reported|wrote|announced)\b"
     r"|\s+\("
 )
-# Where a span may begin after a leading phrase: a short time or place opener ("On Tuesday, ")
-# or a reporting verb's "that" ("officials said that").
+# Where a span may begin after a leading phrase: a dateline ("SEOUL, South Korea — ",
+# "WASHINGTON (AP) — ", "(CNN) – "), a short time or place opener ("On Tuesday, ") or a
+# reporting verb's "that" ("officials said that").
 _LEAD = re.compile(
-    r"^(?:On|In|At|After|Before|During|Last|Earlier|Later|Meanwhile|However|Still|Now|Since|"
+    r"^(?:[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]+)*(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?\s*)?"
+    r"(?:\([A-Za-z. ]{2,20}\)\s*)?(?:[—–]|--?)\s+"
+    r"|^(?:On|In|At|After|Before|During|Last|Earlier|Later|Meanwhile|However|Still|Now|Since|"
     r"Following|Amid)\b[^,]{0,40},\s+"
     r"|\b(?:said|says|announced|argued|claimed|warned|reported|believe|believes)\s+"
     r"(?:on \w+\s+)?that\s+"
@@ -121,7 +124,8 @@ _DANGLING_END = re.compile(
     r"\b(?:and|or|but|of|the|a|an|to|with|by|for|in|on|at|as|that|from|than)$", re.IGNORECASE
 )
 _DEPENDENT_START = re.compile(
-    r"^(?:which|who|whom|whose|including|while|as well as|where|when|and|or|but)\b",
+    r"^(?:which|who|whom|whose|including|while|as well as|where|when|and|or|but|if|because|"
+    r"unless|although|though|whether)\b",
     re.IGNORECASE,
 )
 _DASH = re.compile(r"\s+(?:[—–]|--)\s+")
@@ -177,7 +181,14 @@ def _is_fragment(span: str) -> bool:
 
 
 def lede_sentences(text: str) -> list[str]:
-    return split_sentences(text)[:LEDE_SENTENCES]
+    """The first LEDE_SENTENCES sentences, not counting a short line without a final stop (a
+    heading, byline or "Story highlights"): it would take a lede sentence's place."""
+    sentences = [
+        s
+        for s in split_sentences(text)
+        if len(s.split()) >= MIN_WORDS or s.endswith((".", "!", "?", "…", '"', "”", "’", "'"))
+    ]
+    return sentences[:LEDE_SENTENCES]
 
 
 def story_text_from_docs(docs: Sequence[tuple[str, str]]) -> StoryText:

@@ -31,7 +31,13 @@ def _starts_sentence(text: str, index: int) -> bool:
 
 
 def split_sentences(text: str) -> list[str]:
-    """The sentences of ``text`` as they appear in it (each is a verbatim substring)."""
+    """The sentences of ``text`` as they appear in it (each is a verbatim substring). A line
+    break ends a sentence too: a heading, caption or byline has no final period, and without
+    the break it would run into the next paragraph's first sentence."""
+    return [s for line in text.splitlines() for s in _split_line(line)]
+
+
+def _split_line(text: str) -> list[str]:
     text = text.strip()
     sentences: list[str] = []
     start = 0
