@@ -185,3 +185,27 @@ def test_a_comma_bracket_or_dash_ends_a_name() -> None:
     assert not any(" " in n and ("CNN" in n or "Obama" in n or "Boston" in n) for n in found)
     # A hyphen inside a name is part of it.
     assert "Kim Jong-un" in names("The talks with Kim Jong-un resumed.", "en")
+
+
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [
+        ("Brexit Secretary Stephen Barclay", "Stephen Barclay"),
+        ("Irish Prime Minister Leo Varadkar", "Leo Varadkar"),
+        ("Special Counsel Robert Mueller", "Robert Mueller"),
+        ("Rep. Steve King", "Steve King"),
+        ("Kanye West", "Kanye West"),
+        ("Justice Department", "Justice Department"),
+        ("Martin Luther King Jr. Day", "Martin Luther King Jr. Day"),
+        ("Reuters Image", "Reuters"),
+        ("Irish Prime Minister", None),
+        ("South Korean", None),
+        ("Democratic", None),
+        ("North", None),
+        ("Image", None),
+    ],
+)
+def test_names_lose_titles_and_describing_words_are_not_names(
+    surface: str, name: str | None
+) -> None:
+    assert clean_name(surface) == name

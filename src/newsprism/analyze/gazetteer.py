@@ -57,11 +57,23 @@ PLACE_WORDS = frozenset(_PLACE_WORDS.split())
 # Titles before a name: the tag is the person ("Joe Biden"), not the office.
 _HONORIFICS = """president vice mayor governor gov sen senator rep representative secretary
 minister prime chancellor premier king queen prince princess pope judge justice chief gen general
-dr mr mrs ms sir lord lady speaker leader chairman chairwoman ceo former""".replace(".", "")
+dr mr mrs ms sir lord lady speaker leader chairman chairwoman ceo former pm mp counsel attorney
+deputy ambassador commissioner director spokesman spokeswoman spokesperson sheriff lt col sgt
+rev archbishop cardinal bishop rabbi imam dame""".replace(".", "")
 HONORIFICS = frozenset(_HONORIFICS.split())
 
 # Capitalized by convention, never what a story is about.
 _NOT_NAMES = """monday tuesday wednesday thursday friday saturday sunday january february march
 april may june july august september october november december today yesterday tomorrow
-breaking update live watch video photos opinion analysis exclusive"""
+breaking update live watch video photos opinion analysis exclusive image media copyright
+caption getty"""
 NOT_NAMES = frozenset(_NOT_NAMES.split())
+
+# Words that describe rather than name ("Russian", "Democratic", "North"): a phrase ending in one
+# of them is an adjective in front of a noun the run did not include, so it is not a tag.
+_DESCRIPTIVE = """american russian chinese british european african asian arab latino hispanic
+mexican canadian israeli palestinian iranian iraqi syrian afghan ukrainian korean japanese german
+french italian spanish irish scottish welsh english indian pakistani turkish saudi cuban
+venezuelan brazilian australian democratic republican conservative liberal western eastern
+northern southern north south east west national federal international global"""
+DESCRIPTIVE = frozenset(_DESCRIPTIVE.split())

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from newsprism.analyze.gazetteer import (
+    DESCRIPTIVE,
     HONORIFICS,
     NOT_NAMES,
     ORGANISATION_WORDS,
@@ -49,13 +50,35 @@ def tag_kind(name: str) -> str:
     return "other"
 
 
+def _title_word(word: str) -> bool:
+    return word.lower().rstrip(".") in HONORIFICS
+
+
 def clean_name(surface: str) -> str | None:
-    """The name without leading titles ("President Joe Biden" → "Joe Biden"); None if no name."""
+    """The name without the titles in front ("President Joe Biden", "Brexit Secretary Stephen
+    Barclay" → the person); None for no name: titles and describing words alone ("Irish Prime
+    Minister", "South Korean", "Democratic") or a word capitalized by convention ("Monday")."""
     words = surface.strip().split()
-    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+    if words and words[-1].lower() in ORGANISATION_WORDS:
+        # "Justice Department", "Senate Judiciary Committee": the titles are part of the name.
+        return " ".join(words)
+    while len(words) > 1 and _title_word(words[0]):
         words = words[1:]
+    # A title inside the run after one qualifying word or describing words ("Brexit Secretary",
+    # "Irish Prime Minister"): what follows is the person when it is a full name. Not after a
+    # name ("Martin Luther King Jr. Day").
+    titles = [i for i, w in enumerate(words) if _title_word(w)]
+    if titles and len(words) - titles[-1] - 1 >= 2:
+        before = words[: titles[-1]]
+        if len(before) <= 1 or all(_title_word(w) or w.lower() in DESCRIPTIVE for w in before):
+            words = words[titles[-1] + 1 :]
+    # Boilerplate after a name ("Reuters Image copyright") is not part of it.
+    while len(words) > 1 and words[-1].lower() in NOT_NAMES:
+        words = words[:-1]
     name = " ".join(words)
-    if len(name) < 2 or name.lower() in NOT_NAMES or name.lower().rstrip(".") in HONORIFICS:
+    if len(name) < 2 or name.lower() in NOT_NAMES:
+        return None
+    if all(_title_word(w) or w.lower() in DESCRIPTIVE for w in words):
         return None
     return name
 
