@@ -198,7 +198,11 @@ def test_a_comma_bracket_or_dash_ends_a_name() -> None:
         ("Justice Department", "Justice Department"),
         ("Martin Luther King Jr. Day", "Martin Luther King Jr. Day"),
         ("Reuters Image", "Reuters"),
+        ("Ousted FBI Director James Comey", "James Comey"),
+        ("Secretary of State Hillary Rodham Clinton", "Hillary Rodham Clinton"),
         ("Irish Prime Minister", None),
+        ("FBI Director", None),
+        ("Kentucky Republican", None),
         ("South Korean", None),
         ("Democratic", None),
         ("North", None),
@@ -209,3 +213,13 @@ def test_names_lose_titles_and_describing_words_are_not_names(
     surface: str, name: str | None
 ) -> None:
     assert clean_name(surface) == name
+
+
+def test_a_dateline_gives_no_tags() -> None:
+    ledes = [
+        "WASHINGTON (AP) — Senators met Pfizer executives on Tuesday.",
+        "WASHINGTON (AP) — The Senate heard from Pfizer on Tuesday.",
+    ]
+    names = {t["name"] for t in story_tags([_article(i, "x", t) for i, t in enumerate(ledes)])}
+    assert "Pfizer" in names
+    assert not names & {"WASHINGTON", "AP"}

@@ -69,11 +69,18 @@ breaking update live watch video photos opinion analysis exclusive image media c
 caption getty"""
 NOT_NAMES = frozenset(_NOT_NAMES.split())
 
-# Words that describe rather than name ("Russian", "Democratic", "North"): a phrase ending in one
-# of them is an adjective in front of a noun the run did not include, so it is not a tag.
-_DESCRIPTIVE = """american russian chinese british european african asian arab latino hispanic
+# Words that describe a person rather than name one ("Russian", "Democratic"): "Kentucky
+# Republican" is Rand Paul's description, not a tag.
+_AFFILIATIONS = """american russian chinese british european african asian arab latino hispanic
 mexican canadian israeli palestinian iranian iraqi syrian afghan ukrainian korean japanese german
 french italian spanish irish scottish welsh english indian pakistani turkish saudi cuban
-venezuelan brazilian australian democratic republican conservative liberal western eastern
-northern southern north south east west national federal international global"""
-DESCRIPTIVE = frozenset(_DESCRIPTIVE.split())
+venezuelan brazilian australian democratic republican conservative liberal"""
+AFFILIATIONS = frozenset(_AFFILIATIONS.split())
+# Describing words that also end real names ("Kanye West"): a phrase of nothing but these and
+# titles is not a name ("North", "South Korean"), one with a name in it is.
+_COMPASS_AND_SCOPE = """western eastern northern southern north south east west national federal
+international global"""
+DESCRIPTIVE = AFFILIATIONS | frozenset(_COMPASS_AND_SCOPE.split())
+# Titles that are also surnames ("Steve King", "Mike Judge"): not read as an office inside a run.
+_SURNAME_TITLES = "king queen prince princess lord lady dame sir pope judge justice"
+SURNAME_TITLES = frozenset(_SURNAME_TITLES.split())

@@ -6,18 +6,21 @@ reports use it. Its kind comes from a place list, organisation words and the phr
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote_plus
 
 from newsprism.analyze.gazetteer import (
+    AFFILIATIONS,
     DESCRIPTIVE,
     HONORIFICS,
     NOT_NAMES,
     ORGANISATION_WORDS,
     PLACE_WORDS,
     PLACES,
+    SURNAME_TITLES,
 )
 from newsprism.analyze.names import names, place_cues
 from newsprism.store.story_pages import StoryArticle
@@ -54,39 +57,52 @@ def _title_word(word: str) -> bool:
     return word.lower().rstrip(".") in HONORIFICS
 
 
+def _office_word(word: str) -> bool:
+    return _title_word(word) and word.lower().rstrip(".") not in SURNAME_TITLES
+
+
 def clean_name(surface: str) -> str | None:
-    """The name without the titles in front ("President Joe Biden", "Brexit Secretary Stephen
-    Barclay" → the person); None for no name: titles and describing words alone ("Irish Prime
-    Minister", "South Korean", "Democratic") or a word capitalized by convention ("Monday")."""
+    """The name without the titles in front ("President Joe Biden", "Ousted FBI Director James
+    Comey" → the person); None for no name: an office ("FBI Director", "Missouri Gov."), titles
+    and describing words alone ("Irish Prime Minister", "South Korean"), a description ("Kentucky
+    Republican") or a word capitalized by convention ("Monday")."""
     words = surface.strip().split()
     if words and words[-1].lower() in ORGANISATION_WORDS:
         # "Justice Department", "Senate Judiciary Committee": the titles are part of the name.
         return " ".join(words)
-    while len(words) > 1 and _title_word(words[0]):
-        words = words[1:]
-    # A title inside the run after one qualifying word or describing words ("Brexit Secretary",
-    # "Irish Prime Minister"): what follows is the person when it is a full name. Not after a
-    # name ("Martin Luther King Jr. Day").
-    titles = [i for i, w in enumerate(words) if _title_word(w)]
-    if titles and len(words) - titles[-1] - 1 >= 2:
-        before = words[: titles[-1]]
-        if len(before) <= 1 or all(_title_word(w) or w.lower() in DESCRIPTIVE for w in before):
-            words = words[titles[-1] + 1 :]
+    while len(words) > 1 and (_title_word(words[0]) or words[0] == "of"):
+        # "Secretary of State Hillary Clinton": the department goes with the title.
+        words = words[2:] if words[0] == "of" else words[1:]
+    # An office inside the run: what follows it is the person when it is a full name.
+    offices = [i for i, w in enumerate(words) if _office_word(w)]
+    if offices and len(words) - offices[-1] - 1 >= 2:
+        words = words[offices[-1] + 1 :]
     # Boilerplate after a name ("Reuters Image copyright") is not part of it.
     while len(words) > 1 and words[-1].lower() in NOT_NAMES:
         words = words[:-1]
     name = " ".join(words)
-    if len(name) < 2 or name.lower() in NOT_NAMES:
+    if not words or len(name) < 2 or name.lower() in NOT_NAMES:
         return None
     if all(_title_word(w) or w.lower() in DESCRIPTIVE for w in words):
+        return None
+    if _office_word(words[-1]) or words[-1].lower() in AFFILIATIONS:
         return None
     return name
 
 
+# "WASHINGTON (AP) — ", "SEOUL, South Korea — ", "(CNN) – ": where a report was filed and by
+# whom, not what it is about.
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]+)*(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?\s*)?"
+    r"(?:\([A-Za-z. ]{2,20}\)\s*)?(?:[—–]|--?)\s+"
+)
+
+
 def _article_names(article: StoryArticle) -> tuple[set[str], set[str]]:
     """The article's names, and those of them written where a place would be ("in X")."""
-    title = "" if _is_title_case(article.title) else article.title
-    text = f"{title}\n{article.lede[:TAG_CHARS]}"
+    # A headline repeated at the top of the text, or a subheading, is in Title Case too.
+    lines = [article.title, *_DATELINE.sub("", article.lede[:TAG_CHARS], count=1).splitlines()]
+    text = "\n".join(line for line in lines if not _is_title_case(line))
     found = {name for surface in names(text, article.language) if (name := clean_name(surface))}
     return found, place_cues(text) & found
 
