@@ -360,3 +360,19 @@ def test_a_dateline_or_an_opening_condition_is_not_part_of_a_unit() -> None:
         "If the senator asks for asylum in Iceland, officials said, it is granted."
     )
     assert not any(span.startswith("If") for span in spans)
+
+
+def test_an_attribution_is_cut_only_where_it_ends_the_sentence_and_a_claim_keeps_its_speaker() -> (
+    None
+):
+    # "said" is the main verb here: cutting before it would leave the subject alone.
+    subject = "Adm. Hossein Khanzadi, Iran's naval chief, said Iran can deliver a response."
+    assert not any(
+        span.startswith("Adm. Hossein Khanzadi, Iran's naval chief") and "said" not in span
+        for span in clause_spans(subject)
+    )
+    assert "Job openings soared to a record high in April" in clause_spans(
+        "Job openings soared to a record high in April, the Labor Department said Tuesday."
+    )
+    claim = "The committee claimed that the campaign conspired with a foreign government."
+    assert not any(span.startswith("the campaign") for span in clause_spans(claim))

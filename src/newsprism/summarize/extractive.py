@@ -102,18 +102,21 @@ _CUT = re.compile(
     r"though|although|where|when|with)\s+[^,;:—–()]*$)"
     r"|,\s+and\s+"
     r"|,\s+(?:[\w.'’-]+\s+){0,5}?(?:said|says|told|added|reported|wrote|announced)\b"
+    # …only where it ends the sentence, perhaps with when or how ("said Tuesday in a statement"):
+    # elsewhere "said" is the main verb and the span before it only the subject.
+    r"(?=(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
+    r"tonight|yesterday|earlier|later|late|last|this|week|month|year|morning|afternoon|evening|"
+    r"night|in\s+a\s+(?:statement|post|letter|tweet|interview|filing)))*\s*[.!?]?[\"”’)]*\s*$)"
     r"|\s+\("
 )
 # Where a span may begin after a leading phrase: a dateline ("SEOUL, South Korea — ",
-# "WASHINGTON (AP) — ", "(CNN) – "), a short time or place opener ("On Tuesday, ") or a
-# reporting verb's "that" ("officials said that").
+# "WASHINGTON (AP) — ", "(CNN) – ") or a short time or place opener ("On Tuesday, "). Not after
+# "X said that" or "X claimed that": without its speaker a claim would read as a fact.
 _LEAD = re.compile(
     r"^(?:[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]+)*(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?\s*)?"
     r"(?:\([A-Za-z. ]{2,20}\)\s*)?(?:[—–]|--?)\s+"
     r"|^(?:On|In|At|After|Before|During|Last|Earlier|Later|Meanwhile|However|Still|Now|Since|"
     r"Following|Amid)\b[^,]{0,40},\s+"
-    r"|\b(?:said|says|announced|argued|claimed|warned|reported|believe|believes)\s+"
-    r"(?:on \w+\s+)?that\s+"
 )
 MIN_CLAUSE_WORDS = 5
 # Spans that do not read on their own: one that stops on a word which needs a continuation
@@ -142,9 +145,9 @@ def _balanced(span: str) -> bool:
 
 def clause_spans(sentence: str) -> list[str]:
     """Shorter spans of ``sentence`` that read on their own: the main clause without a trailing
-    relative clause, an attribution ("…, officials said"), a bracket or what follows ", and";
-    independent clauses after a semicolon, colon, dash or ", but"; the rest after an opener
-    ("On Tuesday, ") or a reported "that". Each is a verbatim substring of the sentence
+    relative clause, an attribution that ends the sentence ("…, officials said Tuesday."), a
+    bracket or what follows ", and"; independent clauses after a semicolon, colon, dash or
+    ", but"; the rest after a dateline or an opener ("On Tuesday, "). Each is a verbatim substring of the sentence
     (separators trimmed), at least MIN_CLAUSE_WORDS long, with quotes and brackets balanced,
     and not a fragment: no aside between dashes, no dangling last word, no dependent start."""
     starts, ends = {0}, {len(sentence)}
