@@ -376,3 +376,29 @@ def test_an_attribution_is_cut_only_where_it_ends_the_sentence_and_a_claim_keeps
     )
     claim = "The committee claimed that the campaign conspired with a foreign government."
     assert not any(span.startswith("the campaign") for span in clause_spans(claim))
+
+
+def test_wire_credits_are_datelines_and_headlines_in_the_text_are_not_bullets() -> None:
+    assert "The biggest takeaway is that Russians are still interfering." in clause_spans(
+        "Washington (CNN) The biggest takeaway is that Russians are still interfering."
+    )
+    spans = clause_spans(
+        "Al ASAD AIR BASE, Iraq (Reuters) - President Trump defended his decision."
+    )
+    assert "President Trump defended his decision." in spans
+    assert "Al ASAD AIR BASE, Iraq" not in spans
+    # A bracket after a mixed-case subject is not a credit.
+    assert not any(
+        span.startswith("raised")
+        for span in clause_spans("The Federal Reserve (Fed) raised rates again on Wednesday.")
+    )
+    teaser = "In A Bitterly Divided Nation, Will Robert Mueller's Testimony Change Any Minds?"
+    articles = [
+        SourceArticle(
+            1, "Mueller testifies", f"{teaser}\nMueller told Congress that Russia interfered."
+        ),
+        SourceArticle(
+            2, "Mueller hearing", "Mueller told Congress on Wednesday that Russia interfered."
+        ),
+    ]
+    assert all(teaser not in b.text for b in summarize_extractive(articles))

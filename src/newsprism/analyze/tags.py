@@ -6,7 +6,6 @@ reports use it. Its kind comes from a place list, organisation words and the phr
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -24,6 +23,7 @@ from newsprism.analyze.gazetteer import (
 )
 from newsprism.analyze.names import names, place_cues
 from newsprism.store.story_pages import StoryArticle
+from newsprism.summarize.sentences import DATELINE
 
 MAX_TAGS = 10
 # Names that matter are in the headline and first sentences; reading further costs time per
@@ -90,18 +90,10 @@ def clean_name(surface: str) -> str | None:
     return name
 
 
-# "WASHINGTON (AP) — ", "SEOUL, South Korea — ", "(CNN) – ": where a report was filed and by
-# whom, not what it is about.
-_DATELINE = re.compile(
-    r"^\s*(?:[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]+)*(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?\s*)?"
-    r"(?:\([A-Za-z. ]{2,20}\)\s*)?(?:[—–]|--?)\s+"
-)
-
-
 def _article_names(article: StoryArticle) -> tuple[set[str], set[str]]:
     """The article's names, and those of them written where a place would be ("in X")."""
     # A headline repeated at the top of the text, or a subheading, is in Title Case too.
-    lines = [article.title, *_DATELINE.sub("", article.lede[:TAG_CHARS], count=1).splitlines()]
+    lines = [article.title, *DATELINE.sub("", article.lede[:TAG_CHARS], count=1).splitlines()]
     text = "\n".join(line for line in lines if not _is_title_case(line))
     found = {name for surface in names(text, article.language) if (name := clean_name(surface))}
     return found, place_cues(text) & found

@@ -20,6 +20,18 @@ _ABBREVIATION_LIST = """mr mrs ms dr sen rep reps gov lt col gen sgt capt cmdr a
     jun jul aug sep sept oct nov dec mt ft ave blvd"""
 _ABBREVIATIONS = frozenset(_ABBREVIATION_LIST.split())
 _SPACE = re.compile(r"\s+")
+# Where and by whom a report was filed, before its first sentence: "SEOUL, South Korea — ",
+# "WASHINGTON (AP) — ", "(CNN) – ", "Washington (CNN) ". A place in capitals needs the dash;
+# a place in mixed case needs a wire or network credit, so that "The Federal Reserve (Fed)"
+# stays the subject it is.
+_CREDIT = r"(?:AP|AFP|CNN|Reuters|UPI|Bloomberg|CNBC|NBC|NBC News|ABC|ABC News|CBS|CBS News|BBC)"
+DATELINE = re.compile(
+    r"^\s*(?:"
+    r"(?:[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]+)*(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?\s*)?"
+    r"(?:\([A-Za-z. ]{2,20}\)\s*)?(?:[—–]|--?)\s+"
+    rf"|(?:[A-Z][\w.'’-]*(?:,?\s[A-Z][\w.'’-]*){{0,5}}\s+)?\({_CREDIT}\)\s*(?:(?:[—–]|--?)\s*)?"
+    r")"
+)
 _ROUGE_TOKEN = re.compile(r"[^a-z0-9]+")
 # Porter stemming only changes tokens longer than three characters (as ROUGE does).
 _MIN_STEM_LENGTH = 4
