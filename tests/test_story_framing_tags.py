@@ -203,6 +203,8 @@ def test_a_comma_bracket_or_dash_ends_a_name() -> None:
         ("Irish Prime Minister", None),
         ("FBI Director", None),
         ("Kentucky Republican", None),
+        ("Conservative Republicans", None),
+        ("Senate Republicans", "Senate Republicans"),
         ("South Korean", None),
         ("Democratic", None),
         ("North", None),

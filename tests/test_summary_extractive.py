@@ -402,3 +402,17 @@ def test_wire_credits_are_datelines_and_headlines_in_the_text_are_not_bullets() 
         ),
     ]
     assert all(teaser not in b.text for b in summarize_extractive(articles))
+
+
+def test_a_bullet_never_starts_with_a_dateline() -> None:
+    articles = [
+        SourceArticle(
+            1, "Boehner", "Washington (CNN) House Speaker John Boehner downplayed the rift."
+        ),
+        SourceArticle(
+            2, "Boehner", "WASHINGTON (AP) — House Speaker John Boehner downplayed a rift."
+        ),
+    ]
+    bullets = summarize_extractive(articles)
+    assert bullets
+    assert all(not b.text.startswith(("Washington", "WASHINGTON")) for b in bullets)

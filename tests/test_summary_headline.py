@@ -80,3 +80,12 @@ def test_the_outlet_name_is_trimmed_from_a_headline() -> None:
 
 def test_no_usable_headline_gives_none() -> None:
     assert choose_headline([HeadlineCandidate(1, "  ")], TEXTS) is None
+
+
+def test_a_media_marker_is_trimmed_so_a_teaser_question_shows() -> None:
+    teaser = "Homeland Security deal: Will Boehner follow McConnell's lead? (+video)"
+    assert clean_title(teaser) == "Homeland Security deal: Will Boehner follow McConnell's lead?"
+    assert clean_title("Storm hits the Gulf coast [VIDEO]") == "Storm hits the Gulf coast"
+    assert loaded_penalty(clean_title(teaser)) > loaded_penalty(
+        "Boehner moves to end DHS stalemate"
+    )

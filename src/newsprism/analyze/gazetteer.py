@@ -79,7 +79,7 @@ AFFILIATIONS = frozenset(_AFFILIATIONS.split())
 # Describing words that also end real names ("Kanye West"): a phrase of nothing but these and
 # titles is not a name ("North", "South Korean"), one with a name in it is.
 _COMPASS_AND_SCOPE = """western eastern northern southern north south east west national federal
-international global"""
+international global democrats republicans conservatives liberals progressives moderates"""
 DESCRIPTIVE = AFFILIATIONS | frozenset(_COMPASS_AND_SCOPE.split())
 # Titles that are also surnames ("Steve King", "Mike Judge"): not read as an office inside a run.
 _SURNAME_TITLES = "king queen prince princess lord lady dame sir pope judge justice"

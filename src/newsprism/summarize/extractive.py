@@ -220,13 +220,19 @@ def story_text_from_docs(docs: Sequence[tuple[str, str]]) -> StoryText:
     )
 
 
+def _units(sentence: str, clauses: bool) -> list[str]:
+    """The sentence and its clauses; a sentence behind a dateline only without it."""
+    if not clauses:
+        return [sentence]
+    spans = clause_spans(sentence)
+    return spans if DATELINE.match(sentence) and spans else [sentence, *spans]
+
+
 def _candidates(articles: Sequence[SourceArticle], clauses: bool = True) -> list[_Candidate]:
     by_text: dict[str, _Candidate] = {}
     for article in articles:
         units = [
-            unit
-            for sentence in lede_sentences(article.text)
-            for unit in ([sentence, *clause_spans(sentence)] if clauses else [sentence])
+            unit for sentence in lede_sentences(article.text) for unit in _units(sentence, clauses)
         ]
         for sentence in units:
             words = len(sentence.split())

@@ -39,6 +39,11 @@ _LOADED = re.compile(
 )
 # "Headline - Outlet" or "Headline | Outlet": the outlet's name is not part of the news.
 _SITE_SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,60}$")
+# "(+video)", "[VIDEO]", "(photos)": what the page carries, not what happened.
+_MEDIA_SUFFIX = re.compile(
+    r"\s*[(\[]\+?\s*(?:video|videos|photos?|pictures|audio|graphic|watch|live)\s*[)\]]\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ class HeadlineChoice:
 
 
 def clean_title(title: str, outlet_name: str | None = None) -> str:
-    title = " ".join(title.split())
+    title = _MEDIA_SUFFIX.sub("", " ".join(title.split()))
     match = _SITE_SUFFIX.search(title)
     if match and (
         outlet_name is None
