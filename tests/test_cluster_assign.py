@@ -274,3 +274,23 @@ def test_vectorizing_in_worker_processes_gives_the_same_stories(
     # The second run vectorized in workers: twice assigning, once rebuilding the index.
     assert len(started) == 3
     assert results[0] == results[1]
+
+
+def test_shared_names_in_an_explanation_read_without_a_possessive() -> None:
+    from datetime import UTC, datetime
+
+    from newsprism.cluster.documents import StoryState, vectorize
+    from newsprism.cluster.features import shared_entity_names
+    from newsprism.cluster.vectors import default_idf
+
+    now = datetime(2024, 1, 1, tzinfo=UTC)
+
+    def doc(i: int, title: str, text: str):  # type: ignore[no-untyped-def]
+        return vectorize(i, title, text, time=now, language="en", outlet_id=None, idf=default_idf())
+
+    first = doc(1, "Deal reached", "Talks on President Barack Obama's budget plan ended in Ohio.")
+    story = StoryState(1, "en", first_time=now, last_time=now)
+    story.add(first)
+    second = doc(2, "Budget", "The budget of President Barack Obama's team passed in Ohio.")
+    names = shared_entity_names(second, story)
+    assert names and not any(n.endswith(("'s", "’s")) for n in names)

@@ -144,6 +144,8 @@ def shared_entity_names(doc: ArticleDoc, story: StoryState, limit: int = 5) -> l
     names: list[str] = []
     for key in shared:
         surface = story.surfaces.get(key) or doc.surfaces.get(key, key)
+        # "President Barack Obama's" reads as the name it is.
+        surface = surface.removesuffix("'s").removesuffix("’s")
         if any(surface.lower() in n.lower() for n in names):
             continue
         names.append(surface)
