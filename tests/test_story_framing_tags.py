@@ -183,6 +183,8 @@ def test_a_comma_bracket_or_dash_ends_a_name() -> None:
     found = names("(CNN) – Sen. Lindsey Graham met Obama, Biden and Clinton in Boston, Mass.", "en")
     assert {"Lindsey Graham", "Obama", "Biden", "Clinton", "Boston", "CNN"} <= found
     assert not any(" " in n and ("CNN" in n or "Obama" in n or "Boston" in n) for n in found)
+    assert "Prime Minister Theresa May" in names("Prime Minister Theresa May spoke in May.", "en")
+    assert clean_name("Prime Minister Theresa May") == "Theresa May"
     # A hyphen inside a name is part of it.
     assert "Kim Jong-un" in names("The talks with Kim Jong-un resumed.", "en")
 

@@ -55,6 +55,10 @@ def names(text: str, language: str | None = None) -> set[str]:
             run.append(word)
         elif run and word in _CONNECTORS:
             run.append(word)
+        elif run and word == "May":
+            # The one month that is also a stopword ("may"): after a name it is the surname
+            # ("Theresa May"), where other capitalized stopwords ("CNN The") are noise.
+            run.append(word)
         else:
             close()
         at_start = False
