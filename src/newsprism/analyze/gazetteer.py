@@ -65,9 +65,11 @@ HONORIFICS = frozenset(_HONORIFICS.split())
 # Capitalized by convention, never what a story is about.
 _NOT_NAMES = """monday tuesday wednesday thursday friday saturday sunday january february march
 april may june july august september october november december today yesterday tomorrow
-breaking update live watch video photos opinion analysis exclusive image media copyright
-caption getty"""
-NOT_NAMES = frozenset(_NOT_NAMES.split())
+breaking update live watch video photos opinion analysis exclusive"""
+# Photo credits and player captions that precede a lede ("Image copyright Getty Images").
+_BOILERPLATE = "image images media copyright caption getty photo video"
+BOILERPLATE = frozenset(_BOILERPLATE.split())
+NOT_NAMES = frozenset(_NOT_NAMES.split()) | BOILERPLATE
 
 # Words that describe a person rather than name one ("Russian", "Democratic"): "Kentucky
 # Republican" is Rand Paul's description, not a tag.

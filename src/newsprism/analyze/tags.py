@@ -13,6 +13,7 @@ from urllib.parse import quote_plus
 
 from newsprism.analyze.gazetteer import (
     AFFILIATIONS,
+    BOILERPLATE,
     DESCRIPTIVE,
     HONORIFICS,
     NOT_NAMES,
@@ -78,7 +79,7 @@ def clean_name(surface: str) -> str | None:
     if offices and len(words) - offices[-1] - 1 >= 2:
         words = words[offices[-1] + 1 :]
     # Boilerplate after a name ("Reuters Image copyright") is not part of it.
-    while len(words) > 1 and words[-1].lower() in NOT_NAMES:
+    while len(words) > 1 and words[-1].lower() in BOILERPLATE:
         words = words[:-1]
     name = " ".join(words)
     if not words or len(name) < 2 or name.lower() in NOT_NAMES:
