@@ -416,3 +416,10 @@ def test_a_bullet_never_starts_with_a_dateline() -> None:
     bullets = summarize_extractive(articles)
     assert bullets
     assert all(not b.text.startswith(("Washington", "WASHINGTON")) for b in bullets)
+
+
+def test_a_sentence_may_open_with_a_dependent_clause() -> None:
+    spans = clause_spans(
+        "When the storm hit the coast, 12 people died in the floods, officials said."
+    )
+    assert "When the storm hit the coast, 12 people died in the floods" in spans

@@ -154,9 +154,10 @@ def clause_spans(sentence: str) -> list[str]:
     """Shorter spans of ``sentence`` that read on their own: the main clause without a trailing
     relative clause, an attribution that ends the sentence ("…, officials said Tuesday."), a
     bracket or what follows ", and"; independent clauses after a semicolon, colon, dash or
-    ", but"; the rest after a dateline or an opener ("On Tuesday, "). Each is a verbatim substring of the sentence
-    (separators trimmed), at least MIN_CLAUSE_WORDS long, with quotes and brackets balanced,
-    and not a fragment: no aside between dashes, no dangling last word, no dependent start."""
+    ", but"; the rest after a dateline or an opener ("On Tuesday, "). Each is a verbatim
+    substring of the sentence (separators trimmed), at least MIN_CLAUSE_WORDS long, with quotes
+    and brackets balanced, and not a fragment: no aside between dashes, no dangling last word,
+    no dependent clause alone."""
     starts, ends = {0}, {len(sentence)}
     for match in _CUT.finditer(sentence):
         ends.add(match.start())
@@ -169,7 +170,7 @@ def clause_spans(sentence: str) -> list[str]:
         # The dateline alone ("Al ASAD AIR BASE, Iraq") is not a unit.
         ends = {end for end in ends if end > dateline.end()}
     spans = [
-        sentence[start:end].strip().rstrip(",;:—–- ")
+        (sentence[start:end].strip().rstrip(",;:—–- "), start == 0)
         for start in sorted(starts)
         for end in sorted(ends)
         if end > start
@@ -180,18 +181,22 @@ def clause_spans(sentence: str) -> list[str]:
     asides = {sentence[a.end() : b.start()].strip() for a, b in pairwise(dashes)}
     seen: set[str] = {sentence}
     out = []
-    for span in spans:
+    for span, opens_sentence in spans:
         if span in seen or len(span.split()) < MIN_CLAUSE_WORDS or not _balanced(span):
             continue
         seen.add(span)
-        if span in asides or _is_fragment(span):
+        if span in asides or _is_fragment(span, opens_sentence):
             continue
         out.append(span)
     return out
 
 
-def _is_fragment(span: str) -> bool:
-    return bool(_DANGLING_END.search(span.rstrip('.,;:!?"”’ ')) or _DEPENDENT_START.match(span))
+def _is_fragment(span: str, opens_sentence: bool) -> bool:
+    if _DANGLING_END.search(span.rstrip('.,;:!?"”’ ')):
+        return True
+    # A sentence may open with a dependent clause ("When the storm hit, 12 died"); a span that
+    # opens with one and never reaches a comma is that clause alone.
+    return bool(_DEPENDENT_START.match(span)) and not (opens_sentence and "," in span)
 
 
 def _is_title_case(text: str) -> bool:
