@@ -279,13 +279,13 @@ def test_vectorizing_in_worker_processes_gives_the_same_stories(
 def test_shared_names_in_an_explanation_read_without_a_possessive() -> None:
     from datetime import UTC, datetime
 
-    from newsprism.cluster.documents import StoryState, vectorize
+    from newsprism.cluster.documents import ArticleDoc, StoryState, vectorize
     from newsprism.cluster.features import shared_entity_names
     from newsprism.cluster.vectors import default_idf
 
     now = datetime(2024, 1, 1, tzinfo=UTC)
 
-    def doc(i: int, title: str, text: str):  # type: ignore[no-untyped-def]
+    def doc(i: int, title: str, text: str) -> ArticleDoc:
         return vectorize(i, title, text, time=now, language="en", outlet_id=None, idf=default_idf())
 
     first = doc(1, "Deal reached", "Talks on President Barack Obama's budget plan ended in Ohio.")

@@ -24,19 +24,12 @@ from newsprism.analyze.gazetteer import (
 )
 from newsprism.analyze.names import names, place_cues
 from newsprism.store.story_pages import StoryArticle
-from newsprism.summarize.sentences import DATELINE
+from newsprism.summarize.sentences import DATELINE, is_title_case
 
 MAX_TAGS = 10
 # Names that matter are in the headline and first sentences; reading further costs time per
 # article and adds names mentioned in passing.
 TAG_CHARS = 320
-# Headlines in Title Case capitalize every word; their runs are not names.
-TITLE_CASE_SHARE = 0.6
-
-
-def _is_title_case(title: str) -> bool:
-    words = [w for w in title.split() if w[:1].isalpha()]
-    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= TITLE_CASE_SHARE
 
 
 def tag_kind(name: str) -> str:
@@ -93,9 +86,10 @@ def clean_name(surface: str) -> str | None:
 
 def _article_names(article: StoryArticle) -> tuple[set[str], set[str]]:
     """The article's names, and those of them written where a place would be ("in X")."""
-    # A headline repeated at the top of the text, or a subheading, is in Title Case too.
+    # Headlines in Title Case capitalize every word, so their runs are not names; a headline
+    # repeated at the top of the text, or a subheading, is in Title Case too.
     lines = [article.title, *DATELINE.sub("", article.lede[:TAG_CHARS], count=1).splitlines()]
-    text = "\n".join(line for line in lines if not _is_title_case(line))
+    text = "\n".join(line for line in lines if not is_title_case(line))
     found = {name for surface in names(text, article.language) if (name := clean_name(surface))}
     return found, place_cues(text) & found
 

@@ -23,6 +23,7 @@ from itertools import pairwise
 
 from newsprism.summarize.sentences import (
     DATELINE,
+    is_title_case,
     normalize_space,
     split_sentences,
     summary_tokens,
@@ -123,9 +124,6 @@ _LEAD = re.compile(
     r"Following|Amid)\b[^,]{0,40},\s+"
 )
 MIN_CLAUSE_WORDS = 5
-# A unit with at least this share of capitalized words is a headline (NeuS ROUGE-1 without such
-# units: val +0.0005, train −0.0002).
-TITLE_CASE_SHARE = 0.6
 # Spans that do not read on their own: one that stops on a word which needs a continuation
 # ("…between the two Republicans and"), or one that starts as a dependent clause ("which Trump
 # is reportedly unenthusiastic about"). NeuS ROUGE-1 with them dropped: train −0.0005, val
@@ -199,13 +197,6 @@ def _is_fragment(span: str, opens_sentence: bool) -> bool:
     return bool(_DEPENDENT_START.match(span)) and not (opens_sentence and "," in span)
 
 
-def _is_title_case(text: str) -> bool:
-    """A headline or subheading in the text ("In A Bitterly Divided Nation, Will Robert
-    Mueller's Testimony Change Any Minds?"): a teaser for another page, not a bullet."""
-    words = [w for w in text.split() if w[:1].isalpha()]
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
-
-
 def lede_sentences(text: str) -> list[str]:
     """The first LEDE_SENTENCES sentences, not counting a short line without a final stop (a
     heading, byline or "Story highlights"): it would take a lede sentence's place."""
@@ -241,7 +232,9 @@ def _candidates(articles: Sequence[SourceArticle], clauses: bool = True) -> list
         ]
         for sentence in units:
             words = len(sentence.split())
-            if not MIN_WORDS <= words <= MAX_WORDS or _is_title_case(sentence):
+            # A headline repeated in the text is a teaser for another page, not a bullet (NeuS
+            # ROUGE-1 without such units: val +0.0005, train −0.0002).
+            if not MIN_WORDS <= words <= MAX_WORDS or is_title_case(sentence, min_words=4):
                 continue
             key = normalize_space(sentence).lower()
             candidate = by_text.get(key)

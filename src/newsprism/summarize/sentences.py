@@ -69,6 +69,19 @@ def _split_line(text: str) -> list[str]:
     return sentences
 
 
+# A line with at least this share of capitalized words is a headline or subheading.
+TITLE_CASE_SHARE = 0.6
+
+
+def is_title_case(text: str, min_words: int = 1) -> bool:
+    """Headline style ("In A Bitterly Divided Nation, Will …"): most words capitalized, so the
+    capitals say nothing about names, and the line is a headline rather than a sentence."""
+    words = [w for w in text.split() if w[:1].isalpha()]
+    if len(words) < max(1, min_words):
+        return False
+    return sum(w[0].isupper() for w in words) / len(words) >= TITLE_CASE_SHARE
+
+
 def normalize_space(text: str) -> str:
     """Whitespace and typographic quotes folded, so that a verbatim check ignores layout only."""
     text = text.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
