@@ -8,6 +8,7 @@ from newsprism.analyze import refresh as refresh_module
 from newsprism.analyze.refresh import refresh_dirty_stories
 from newsprism.store.schema import stories, story_summaries
 from newsprism.summarize.sentences import is_verbatim
+from newsprism.timeutil import as_utc
 from storydata import T0, add_article, add_bridge_story, add_story
 
 
@@ -104,6 +105,31 @@ def test_a_grown_story_gets_a_new_summary_and_keeps_the_old_one(db, settings) ->
     assert refresh_dirty_stories(db, settings) == 1
     first, second = _summaries(db, story_id)
     assert first.article_count == 6 and second.article_count == 8
+
+
+def test_a_new_analysis_version_reanalyses_stored_stories_once(db, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    story_id, _outlets, _ids = add_bridge_story(db)
+    refresh_dirty_stories(db, settings)
+    before = _story(db, story_id)
+    # Same articles, new release: the stored page was made by the old rules.
+    monkeypatch.setattr(refresh_module, "ANALYSIS_VERSION", refresh_module.ANALYSIS_VERSION + 1)
+    assert refresh_dirty_stories(db, settings) == 1
+    after = _story(db, story_id)
+    assert after.dirty is False and after.analysis_key == before.analysis_key
+    assert as_utc(after.analyzed_at) > as_utc(before.analyzed_at)  # type: ignore[operator]
+    old, new = _summaries(db, story_id)
+    assert as_utc(new.created_at) > as_utc(old.created_at)  # type: ignore[operator]
+    assert new.article_count == old.article_count
+    # Once per version: the next refresh has nothing to do.
+    assert refresh_dirty_stories(db, settings) == 0
+    assert len(_summaries(db, story_id)) == 2
+
+
+def test_the_first_run_of_a_version_on_an_empty_store_marks_nothing(db, settings) -> None:  # type: ignore[no-untyped-def]
+    assert refresh_dirty_stories(db, settings) == 0
+    story_id, _outlets, _ids = add_bridge_story(db)
+    assert refresh_dirty_stories(db, settings) == 1
+    assert len(_summaries(db, story_id)) == 1
 
 
 def test_a_story_changed_during_analysis_stays_dirty(db, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]

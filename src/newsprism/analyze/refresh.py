@@ -1,9 +1,10 @@
 """Refresh changed stories: headline, summary, coverage analysis, blindspot and rank.
 
 A story is re-analysed only when its article set changed (``analysis_key`` fingerprints ids,
-repost links and outlets). The summary is written again when the story's independent reports
-grew by ``summary_rewrite_growth`` or an article it cites left; earlier versions are kept in
-``story_summaries``. Reading, computing and writing are separate steps, so an LLM call never
+repost links and outlets) or when this release analyses stories differently from the one that
+stored its page (``ANALYSIS_VERSION``). The summary is written again when the story's independent
+reports grew by ``summary_rewrite_growth``, an article it cites left, or it predates the current
+analysis version; earlier versions are kept in ``story_summaries``. Reading, computing and writing are separate steps, so an LLM call never
 holds the write lock, and a story that changed meanwhile stays dirty for the next round.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from newsprism.analyze.framing import CorpusCounts
@@ -27,13 +29,16 @@ from newsprism.store.story_pages import (
     dirty_story_ids,
     fingerprint,
     latest_summary,
+    mark_all_for_analysis,
+    meta_value,
     save_analysis,
+    set_meta_value,
     story_articles,
     story_row,
 )
 from newsprism.summarize.extractive import SourceArticle
 from newsprism.summarize.service import StorySummary, summarize_story
-from newsprism.timeutil import utcnow
+from newsprism.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +47,49 @@ EMPTY_ANALYSIS: dict[str, Any] = {"analysis": None, "blindspot_side": None, "ran
 # Summaries read the earliest reports of a very large story (they carry the core facts) and
 # stay fast: the greedy pick is linear in candidate sentences.
 SUMMARY_MAX_ARTICLES = 80
+# Raise by one whenever a change to headlines, summaries, tags, coverage figures or blindspot
+# rules would show a stored page differently. The first refresh after an upgrade then analyses
+# every live story again and writes its summary anew, instead of leaving old pages as they were
+# until their stories happen to change.
+ANALYSIS_VERSION = 2
+VERSION_KEY = "analysis_version"  # meta value: {"version": int, "since": ISO time of the upgrade}
+
+
+def current_analysis_since(db: Database) -> datetime:
+    """When the stored analyses were last invalidated by a new ``ANALYSIS_VERSION``; marks every
+    live story for analysis the first time a new version runs."""
+    with db.read() as conn:
+        value = meta_value(conn, VERSION_KEY)
+    if not _is_current(value):
+        with db.write() as conn:
+            value = meta_value(conn, VERSION_KEY)  # another worker may have done it meanwhile
+            if not _is_current(value):
+                marked = mark_all_for_analysis(conn)
+                value = {"version": ANALYSIS_VERSION, "since": utcnow().isoformat()}
+                set_meta_value(conn, VERSION_KEY, value)
+                if marked:
+                    log.info(
+                        "analysis version %s: %s stories will be analysed again",
+                        ANALYSIS_VERSION,
+                        marked,
+                    )
+    return datetime.fromisoformat(value["since"])
+
+
+def _is_current(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("version") == ANALYSIS_VERSION
 
 
 def _needs_new_summary(
-    previous: Any | None, independent: Sequence[StoryArticle], growth: float
+    previous: Any | None,
+    independent: Sequence[StoryArticle],
+    growth: float,
+    valid_since: datetime | None = None,
 ) -> bool:
     if previous is None:
+        return bool(independent)
+    written = as_utc(previous.created_at)
+    if valid_since is not None and written is not None and written < valid_since:
         return bool(independent)
     ids = {a.id for a in independent}
     cited = {i for bullet in previous.bullets or [] for i in bullet.get("article_ids", [])}
@@ -67,8 +109,15 @@ def _summary_sources(
     ]
 
 
-def refresh_story(db: Database, settings: Settings, story_id: int, corpus: CorpusCounts) -> bool:
-    """Re-analyse one dirty story; False when it needed nothing (unchanged, merged or empty)."""
+def refresh_story(
+    db: Database,
+    settings: Settings,
+    story_id: int,
+    corpus: CorpusCounts,
+    summaries_valid_since: datetime | None = None,
+) -> bool:
+    """Re-analyse one dirty story; False when it needed nothing (unchanged, merged or empty).
+    A summary written before ``summaries_valid_since`` is written again."""
     with db.read() as conn:
         row = story_row(conn, story_id)
         if row is None:
@@ -108,7 +157,9 @@ def refresh_story(db: Database, settings: Settings, story_id: int, corpus: Corpu
     sources = _summary_sources(articles, sides)
     summary: StorySummary | None = None
     independent = [a for a in articles if a.repost_of is None]
-    if _needs_new_summary(previous_summary, independent, settings.summary_rewrite_growth):
+    if _needs_new_summary(
+        previous_summary, independent, settings.summary_rewrite_growth, summaries_valid_since
+    ):
         summary = summarize_story(sources, settings)
     values: dict[str, Any] = {
         "analysis": result.analysis or None,
@@ -143,6 +194,7 @@ def refresh_dirty_stories(db: Database, settings: Settings) -> int:
     if corpus is None:
         with db.write() as conn:
             corpus = corpus_counts(conn, settings)
+    valid_since = current_analysis_since(db)
     analysed = 0
     last_id = 0
     while True:
@@ -152,7 +204,7 @@ def refresh_dirty_stories(db: Database, settings: Settings) -> int:
             return analysed
         for story_id in ids:
             try:
-                analysed += refresh_story(db, settings, story_id, corpus)
+                analysed += refresh_story(db, settings, story_id, corpus, valid_since)
             except Exception:
                 # One broken story must not block every other story's page; it stays dirty.
                 log.exception("analysis of story %s failed", story_id)

@@ -139,6 +139,17 @@ def clear_dirty(conn: Connection, story_id: int) -> None:
     conn.execute(update(stories).where(stories.c.id == story_id).values(dirty=False))
 
 
+def mark_all_for_analysis(conn: Connection) -> int:
+    """Every live story is analysed again at the next refresh, even if its articles did not
+    change (the stored key is cleared). Returns how many stories were marked."""
+    result = conn.execute(
+        update(stories)
+        .where(stories.c.merged_into.is_(None), stories.c.analysis_key.is_not(None))
+        .values(dirty=True, analysis_key=None)
+    )
+    return int(result.rowcount or 0)
+
+
 def latest_summary(conn: Connection, story_id: int) -> Any | None:
     return conn.execute(
         select(story_summaries)
