@@ -219,6 +219,16 @@ def test_names_lose_titles_and_describing_words_are_not_names(
     assert clean_name(surface) == name
 
 
+def test_photo_credits_give_no_tags() -> None:
+    ledes = [
+        "Enlarge this image toggle caption Saul Loeb/AFP/Getty Images\nSenators met Pfizer executives on Tuesday.",
+        "Enlarge this image toggle caption Saul Loeb/AFP\nThe Senate heard from Pfizer on Tuesday.",
+    ]
+    names = {t["name"] for t in story_tags([_article(i, "x", t) for i, t in enumerate(ledes)])}
+    assert "Pfizer" in names
+    assert not any("Saul" in name or "Loeb" in name for name in names)
+
+
 def test_a_dateline_gives_no_tags() -> None:
     ledes = [
         "WASHINGTON (AP) — Senators met Pfizer executives on Tuesday.",

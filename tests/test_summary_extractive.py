@@ -349,6 +349,27 @@ def test_a_line_break_ends_a_sentence_and_headings_do_not_fill_the_lede() -> Non
     ]
 
 
+def test_photo_credits_players_and_teasers_are_not_lede_sentences() -> None:
+    text = (
+        "Story highlights Missouri Gov. Jay Nixon notes the over-militarization of police\n\n"
+        "Enlarge this image toggle caption Saul Loeb/AFP/Getty Images Saul Loeb/AFP/Getty Images\n"
+        "Image copyright Reuters Image caption Protesters gathered outside the court\n"
+        "Media playback is unsupported on your device Media caption Three things to watch\n"
+        "CLOSE A trade expert says the tariffs will be painful. (May 10) AP, AP\n"
+        "New Power Plant Rules Likely To Start Debate Listen · 3:06 3:06\n"
+        "Advertisement\n"
+        "The governor spoke on Tuesday. A CLOSE vote followed."
+    )
+    assert lede_sentences(text) == [
+        "Missouri Gov. Jay Nixon notes the over-militarization of police",
+        "The governor spoke on Tuesday.",
+        "A CLOSE vote followed.",
+    ]
+    bullets = summarize_extractive([SourceArticle(1, "Nixon on police", text)])
+    assert bullets and all(is_verbatim(b.text, [text]) for b in bullets)
+    assert not any("Getty" in b.text or "CLOSE A" in b.text for b in bullets)
+
+
 def test_a_dateline_or_an_opening_condition_is_not_part_of_a_unit() -> None:
     assert "North Korea has moved a missile to its east coast." in clause_spans(
         "SEOUL, South Korea — North Korea has moved a missile to its east coast."

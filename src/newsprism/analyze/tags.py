@@ -24,7 +24,7 @@ from newsprism.analyze.gazetteer import (
 )
 from newsprism.analyze.names import names, place_cues
 from newsprism.store.story_pages import StoryArticle
-from newsprism.summarize.sentences import DATELINE, is_title_case
+from newsprism.summarize.sentences import DATELINE, is_title_case, without_page_furniture
 
 MAX_TAGS = 10
 # Names that matter are in the headline and first sentences; reading further costs time per
@@ -88,7 +88,8 @@ def _article_names(article: StoryArticle) -> tuple[set[str], set[str]]:
     """The article's names, and those of them written where a place would be ("in X")."""
     # Headlines in Title Case capitalize every word, so their runs are not names; a headline
     # repeated at the top of the text, or a subheading, is in Title Case too.
-    lines = [article.title, *DATELINE.sub("", article.lede[:TAG_CHARS], count=1).splitlines()]
+    lede = without_page_furniture(article.lede[:TAG_CHARS])
+    lines = [article.title, *DATELINE.sub("", lede, count=1).splitlines()]
     text = "\n".join(line for line in lines if not is_title_case(line))
     found = {name for surface in names(text, article.language) if (name := clean_name(surface))}
     return found, place_cues(text) & found

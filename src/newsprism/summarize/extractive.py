@@ -27,6 +27,7 @@ from newsprism.summarize.sentences import (
     normalize_space,
     split_sentences,
     summary_tokens,
+    without_page_furniture,
 )
 from newsprism.summarize.token_model import StoryText, expected_reference_counts, function_words
 
@@ -199,10 +200,11 @@ def _is_fragment(span: str, opens_sentence: bool) -> bool:
 
 def lede_sentences(text: str) -> list[str]:
     """The first LEDE_SENTENCES sentences, not counting a short line without a final stop (a
-    heading, byline or "Story highlights"): it would take a lede sentence's place."""
+    heading, byline or "Story highlights") or page furniture (photo credits, players): it would
+    take a lede sentence's place."""
     sentences = [
         s
-        for s in split_sentences(text)
+        for s in split_sentences(without_page_furniture(text))
         if len(s.split()) >= MIN_WORDS or s.endswith((".", "!", "?", "…", '"', "”", "’", "'"))
     ]
     return sentences[:LEDE_SENTENCES]

@@ -32,6 +32,31 @@ DATELINE = re.compile(
     rf"|(?:[A-Z][\w.'’-]*(?:,?\s[A-Z][\w.'’-]*){{0,5}}\s+)?\({_CREDIT}\)\s*(?:(?:[—–]|--?)\s*)?"
     r")"
 )
+# Lines a page's media players and photo credits leave in extracted text: an NPR photo credit
+# ("Enlarge this image toggle caption Saul Loeb/AFP/Getty Images …"), BBC's "Image copyright AP" and
+# "Media playback is unsupported on your device Media caption …", USA Today's video teaser
+# ("CLOSE A trade expert … (May 10) AP, AP") and NPR's audio player ("… Listen · 3:06 3:06").
+# They describe a picture or a clip, not the story, and end in credits.
+_FURNITURE_LINE = re.compile(
+    r"^\s*(?:Enlarge this image\b|Image (?:copyright|caption)\b|Media playback is unsupported\b"
+    r"|Media caption\b|CLOSE\s+[A-Z\"“‘']|Advertisement\s*$|ADVERTISEMENT\s*$)"
+    r"|\bListen\s·\s\d{1,2}:\d\d\b"
+)
+# CNN's "Story highlights" heads a line of the first highlight: the highlight stays.
+_FURNITURE_PREFIX = re.compile(r"^\s*(?:Story highlights|STORY HIGHLIGHTS)\s+(?=\S)")
+
+
+def without_page_furniture(text: str) -> str:
+    """``text`` without the lines of photo credits, players and teasers (``_FURNITURE_LINE``),
+    and without a "Story highlights" label; what is kept stays verbatim, line by line."""
+    kept = [
+        _FURNITURE_PREFIX.sub("", line)
+        for line in text.splitlines()
+        if not _FURNITURE_LINE.search(line)
+    ]
+    return "\n".join(kept)
+
+
 _ROUGE_TOKEN = re.compile(r"[^a-z0-9]+")
 # Porter stemming only changes tokens longer than three characters (as ROUGE does).
 _MIN_STEM_LENGTH = 4
