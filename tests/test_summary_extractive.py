@@ -349,7 +349,7 @@ def test_a_line_break_ends_a_sentence_and_headings_do_not_fill_the_lede() -> Non
     ]
 
 
-def test_photo_credits_players_and_teasers_are_not_lede_sentences() -> None:
+def test_photo_credits_players_time_stamps_and_headlines_are_not_lede_sentences() -> None:
     text = (
         "Story highlights Missouri Gov. Jay Nixon notes the over-militarization of police\n\n"
         "Enlarge this image toggle caption Saul Loeb/AFP/Getty Images Saul Loeb/AFP/Getty Images\n"
@@ -358,12 +358,19 @@ def test_photo_credits_players_and_teasers_are_not_lede_sentences() -> None:
         "CLOSE A trade expert says the tariffs will be painful. (May 10) AP, AP\n"
         "New Power Plant Rules Likely To Start Debate Listen · 3:06 3:06\n"
         "Advertisement\n"
-        "The governor spoke on Tuesday. A CLOSE vote followed."
+        "Nixon Calls For Calm In Ferguson After Second Night\n"
+        "Updated at 12:33 p.m. ET\n"
+        "Posted: Tuesday, May 5, 2015 10:02 AM\n"
+        "The governor spoke on Tuesday. A CLOSE vote followed.\n"
+        "Update at 1:25 p.m. ET: By a vote of 28-14, the council passed the plan.\n"
+        "Updated figures show 5 arrests."
     )
     assert lede_sentences(text) == [
         "Missouri Gov. Jay Nixon notes the over-militarization of police",
         "The governor spoke on Tuesday.",
         "A CLOSE vote followed.",
+        "By a vote of 28-14, the council passed the plan.",
+        "Updated figures show 5 arrests.",
     ]
     bullets = summarize_extractive([SourceArticle(1, "Nixon on police", text)])
     assert bullets and all(is_verbatim(b.text, [text]) for b in bullets)

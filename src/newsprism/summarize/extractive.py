@@ -35,6 +35,7 @@ from newsprism.summarize.token_model import StoryText, expected_reference_counts
 LEDE_SENTENCES = 5
 # Shorter fragments are datelines and captions; longer ones are run-ons the splitter missed.
 MIN_WORDS, MAX_WORDS = 4, 70
+_STOPS = (".", "!", "?", "…", '"', "”", "’", "'")
 
 
 @dataclass(frozen=True)
@@ -200,12 +201,15 @@ def _is_fragment(span: str, opens_sentence: bool) -> bool:
 
 def lede_sentences(text: str) -> list[str]:
     """The first LEDE_SENTENCES sentences, not counting a short line without a final stop (a
-    heading, byline or "Story highlights") or page furniture (photo credits, players): it would
-    take a lede sentence's place."""
+    heading, byline or "Story highlights"), a headline repeated in the text (Title Case) or page
+    furniture (photo credits, players): it would take a lede sentence's place."""
+    # A headline in Title Case has no final stop; a sentence full of names may look Title Case
+    # but has one ("Washington (CNN) House Speaker John Boehner downplayed the rift.").
     sentences = [
         s
         for s in split_sentences(without_page_furniture(text))
-        if len(s.split()) >= MIN_WORDS or s.endswith((".", "!", "?", "…", '"', "”", "’", "'"))
+        if s.endswith(_STOPS)
+        or (len(s.split()) >= MIN_WORDS and not is_title_case(s, min_words=MIN_WORDS))
     ]
     return sentences[:LEDE_SENTENCES]
 

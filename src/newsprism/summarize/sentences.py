@@ -35,15 +35,43 @@ DATELINE = re.compile(
 # Lines a page's media players and photo credits leave in extracted text: an NPR photo credit
 # ("Enlarge this image toggle caption Saul Loeb/AFP/Getty Images …"), BBC's "Image copyright AP" and
 # "Media playback is unsupported on your device Media caption …", USA Today's video teaser
-# ("CLOSE A trade expert … (May 10) AP, AP") and NPR's audio player ("… Listen · 3:06 3:06").
+# ("CLOSE A trade expert … (May 10) AP, AP"), NPR's audio player ("… Listen · 3:06 3:06") and
+# time stamps ("Updated at 12:33 p.m. ET").
 # They describe a picture or a clip, not the story, and end in credits.
 _FURNITURE_LINE = re.compile(
     r"^\s*(?:Enlarge this image\b|Image (?:copyright|caption)\b|Media playback is unsupported\b"
-    r"|Media caption\b|CLOSE\s+[A-Z\"“‘']|Advertisement\s*$|ADVERTISEMENT\s*$)"
+    r"|Media caption\b|CLOSE\s+[A-Z\"“‘']|Advertisement\s*$|ADVERTISEMENT\s*$"
+    r")"
     r"|\bListen\s·\s\d{1,2}:\d\d\b"
 )
 # CNN's "Story highlights" heads a line of the first highlight: the highlight stays.
-_FURNITURE_PREFIX = re.compile(r"^\s*(?:Story highlights|STORY HIGHLIGHTS)\s+(?=\S)")
+# NPR's "Update at 1:25 p.m. ET: " heads the paragraph it updates: the paragraph stays.
+_FURNITURE_PREFIX = re.compile(
+    r"^\s*(?:Story highlights|STORY HIGHLIGHTS"
+    r"|(?:Update|UPDATE)d?(?:\s+(?:at|on))?\s+\d[\d:.]*\s*(?:[ap]\.?m\.?|[AP]\.?M\.?)?"
+    r"(?:\s*[ECMP][SD]?T)?\s*:)\s+(?=\S)"
+)
+
+
+_STAMP_HEAD = re.compile(
+    r"^\s*(?:Last )?(?:Update|Updated|UPDATE|UPDATED|Posted|Published)\b:?(?:\s+(?:at|on))?"
+)
+# Words of a date or time: "12:33", "p.m.", "ET", "Tue", "March", "2015".
+_STAMP_WORD = re.compile(
+    r"(?:\d[\d:./-]*|[ap]\.?m\.?|[AP]\.?M\.?|[ECMP][SD]?T|GMT|UTC|BST"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+    r"|(?:Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun)(?:day|nesday|sday|urday)?\.?)"
+)
+
+
+def _is_time_stamp(line: str) -> bool:
+    """ "Updated at 12:33 p.m. ET", "Posted: Tuesday, May 5, 2015": a label and nothing but a date
+    or time after it (so "Updated figures show 5 deaths." stays)."""
+    head = _STAMP_HEAD.match(line)
+    if head is None:
+        return False
+    rest = line[head.end() :].replace(",", " ").split()
+    return bool(rest) and all(_STAMP_WORD.fullmatch(word) for word in rest)
 
 
 def without_page_furniture(text: str) -> str:
@@ -52,7 +80,7 @@ def without_page_furniture(text: str) -> str:
     kept = [
         _FURNITURE_PREFIX.sub("", line)
         for line in text.splitlines()
-        if not _FURNITURE_LINE.search(line)
+        if not _FURNITURE_LINE.search(line) and not _is_time_stamp(line)
     ]
     return "\n".join(kept)
 
