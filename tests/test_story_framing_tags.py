@@ -11,7 +11,7 @@ import pytest
 from newsprism.analyze.corpus import META_KEY, corpus_counts, stored_corpus_counts
 from newsprism.analyze.framing import CorpusCounts, framing, headlines_by_side, log_odds_z
 from newsprism.analyze.tags import clean_name, story_tags, tag_kind
-from newsprism.analyze.terms import framing_terms
+from newsprism.analyze.terms import framing_terms, framing_text
 from newsprism.store.story_pages import StoryArticle, meta_value
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
@@ -217,6 +217,16 @@ def test_names_lose_titles_and_describing_words_are_not_names(
     surface: str, name: str | None
 ) -> None:
     assert clean_name(surface) == name
+
+
+def test_photo_credits_are_not_framing_words() -> None:
+    text = framing_text(
+        "Senate passes border bill",
+        "Enlarge this image toggle caption Saul Loeb/AFP via Getty Images\nThe Senate passed it.",
+    )
+    terms = framing_terms(text)
+    assert "senate" in terms and "passed" in terms
+    assert not {"enlarge", "caption", "getty", "loeb"} & set(terms)
 
 
 def test_photo_credits_give_no_tags() -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from newsprism.analyze.stopwords import stopwords_for
+from newsprism.summarize.sentences import without_page_furniture
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 # Framing reads what a reader meets first; beyond the lede, word choice says less about angle.
@@ -15,7 +16,8 @@ FRAMING_CHARS = 400
 
 
 def framing_text(title: str, lede: str) -> str:
-    return f"{title}\n{lede[:FRAMING_CHARS]}"
+    # Photo credits and player labels would make "getty" or "enlarge" an outlet's framing.
+    return f"{title}\n{without_page_furniture(lede)[:FRAMING_CHARS]}"
 
 
 @lru_cache(maxsize=64)
