@@ -167,6 +167,27 @@ def test_summary_html_is_sanitized_and_outlet_resolved_from_domain(
     assert record.published_at == published
 
 
+def test_a_hover_card_inside_a_sentence_is_not_stored(db: Database, settings: Settings) -> None:
+    text = (
+        "Speaker Nancy Pelosi Nancy PelosiOn The Money — Presented by Wells Fargo — Trump signs "
+        "first phase of US-China trade deal | Senate to vote Thursday on Canada, Mexico deal "
+        "MORE (D-Calif.) named the managers for the trial of President Trump Donald John "
+        "TrumpDem lawmaker says Nunes threatened to sue him over criticism MORE's conduct.\n\n"
+        "READ MORE: the full list of managers."
+    )
+    result = add_articles(
+        db,
+        [ArticleDraft(url="https://thehill.com/a/1", title="Pelosi names managers", text=text)],
+        settings,
+    )
+    with db.read() as conn:
+        [record] = load_articles(conn, result.added_ids)
+    assert record.text == (
+        "Speaker Nancy Pelosi (D-Calif.) named the managers for the trial of President "
+        "Trump's conduct.\n\nREAD MORE: the full list of managers."
+    )
+
+
 def test_load_articles_keeps_the_order_asked_and_skips_missing(
     db: Database, settings: Settings
 ) -> None:

@@ -363,6 +363,10 @@ def test_photo_credits_players_time_stamps_and_headlines_are_not_lede_sentences(
         "Posted: Tuesday, May 5, 2015 10:02 AM\n"
         "The governor spoke on Tuesday. A CLOSE vote followed.\n"
         "Update at 1:25 p.m. ET: By a vote of 28-14, the council passed the plan.\n"
+        "Georgia to consider charges in the killing as video emerges Read more\n"
+        "READ MORE: Poland's populist government targets the courts\n"
+        "Mayor Lee arrives at City Hall in Seattle, Washington, U.S., May 29, 2020.\n"
+        "The mayor waves to supporters in Seattle. (Jason Redmond/Reuters)\n"
         "Updated figures show 5 arrests."
     )
     assert lede_sentences(text) == [

@@ -34,6 +34,7 @@ from newsprism.ingest.canonical import (
     key_of_canonical,
 )
 from newsprism.ingest.dedup import NearDuplicateIndex, fingerprint
+from newsprism.ingest.inline_cards import remove_inline_cards
 from newsprism.ingest.language import detect_language
 from newsprism.ingest.mojibake import repair_mojibake
 from newsprism.models import ArticleDraft, ArticleRecord
@@ -120,7 +121,7 @@ def prepare_article(
         except InvalidURL as exc:
             return f"url: {exc}"
     key = key_of_canonical(canonical)
-    text = _clean(draft.text) or ""
+    text = remove_inline_cards(_clean(draft.text) or "")
     title = _clean(" ".join((draft.title or "").split()))
     extraction_note = draft.extraction_note
     if not title:

@@ -23,6 +23,7 @@ from itertools import pairwise
 
 from newsprism.summarize.sentences import (
     DATELINE,
+    is_photo_caption,
     is_title_case,
     normalize_space,
     split_sentences,
@@ -208,7 +209,7 @@ def lede_sentences(text: str) -> list[str]:
     sentences = [
         s
         for s in split_sentences(without_page_furniture(text))
-        if s.endswith(_STOPS)
+        if (s.endswith(_STOPS) and not is_photo_caption(s))
         or (len(s.split()) >= MIN_WORDS and not is_title_case(s, min_words=MIN_WORDS))
     ]
     return sentences[:LEDE_SENTENCES]

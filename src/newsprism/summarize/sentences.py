@@ -35,13 +35,19 @@ DATELINE = re.compile(
 # Lines a page's media players and photo credits leave in extracted text: an NPR photo credit
 # ("Enlarge this image toggle caption Saul Loeb/AFP/Getty Images …"), BBC's "Image copyright AP" and
 # "Media playback is unsupported on your device Media caption …", USA Today's video teaser
-# ("CLOSE A trade expert … (May 10) AP, AP"), NPR's audio player ("… Listen · 3:06 3:06") and
-# time stamps ("Updated at 12:33 p.m. ET").
+# ("CLOSE A trade expert … (May 10) AP, AP"), NPR's audio player ("… Listen · 3:06 3:06"),
+# links to other pages ("READ MORE: …", "Related: …", "… Read more"),
+# time stamps ("Updated at 12:33 p.m. ET") and photo captions, known by their credit at the end
+# ("… (Jeremy Lock/Reuters)", "… (AP Photo/Evan Vucci, File)") or their opening ("FILE - In this
+# Jan. 4, 2020, file photo, …").
 # They describe a picture or a clip, not the story, and end in credits.
 _FURNITURE_LINE = re.compile(
     r"^\s*(?:Enlarge this image\b|Image (?:copyright|caption)\b|Media playback is unsupported\b"
     r"|Media caption\b|CLOSE\s+[A-Z\"“‘']|Advertisement\s*$|ADVERTISEMENT\s*$"
-    r")"
+    r"|FILE\s*[-–—]+\s|In this (?:[\w.,]+ ){0,5}(?:file )?photo\b"
+    r"|(?:READ|Read)(?: MORE| [Mm]ore| ALSO| [Aa]lso)?:|RELATED:|Related:)"
+    r"|\bRead more\s*$"
+    r"|\((?:AP |AFP |Reuters )?Photo\b[^()]{0,80}\)\s*$|\([A-Z][^()/]{0,60}/[A-Z][^()]{0,60}\)\s*$"
     r"|\bListen\s·\s\d{1,2}:\d\d\b"
 )
 # CNN's "Story highlights" heads a line of the first highlight: the highlight stays.
@@ -72,6 +78,22 @@ def _is_time_stamp(line: str) -> bool:
         return False
     rest = line[head.end() :].replace(",", " ").split()
     return bool(rest) and all(_STAMP_WORD.fullmatch(word) for word in rest)
+
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# A wire photo caption without its credit ends on the place and the full date: "… in
+# Washington, U.S., May 29, 2020." News sentences put a weekday or "on" before such a date.
+_CAPTION_END = re.compile(
+    rf"(?<![\w.])(?!{_WEEKDAY}\b)[A-Z][\w.]*,?\s+{_MONTH}\s+\d{{1,2}},\s+(?:19|20)\d\d\.?\s*$"
+)
+
+
+def is_photo_caption(sentence: str) -> bool:
+    return bool(_CAPTION_END.search(sentence))
 
 
 def without_page_furniture(text: str) -> str:
