@@ -39,7 +39,7 @@ from newsprism.cluster.features import DENSE_MODEL_FEATURES, FEATURES, MERGE_FEA
 from newsprism.cluster.model import ClusterModel
 from newsprism.cluster.text import terms
 from newsprism.cluster.vectors import IdfTable, default_idf
-from newsprism.config import Settings
+from newsprism.config import load_settings
 from newsprism.eval.metrics import ClusterScores, score_partition
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -255,7 +255,10 @@ def main(argv: list[str] | None = None) -> int:
             print("the shipped idf.json is not this split's: refit without --embeddings first")
             return 1
         features = DENSE_MODEL_FEATURES
-        encoder = embeddings.load_encoder(Settings(cluster_embeddings=True))
+        # The model the user's settings name (cluster_embeddings_model, NEWSPRISM_… variables),
+        # so that weights can be fitted for a model other than the default one.
+        encoder = embeddings.load_encoder(replace(load_settings(), cluster_embeddings=True))
+        print(f"encoder: {encoder.key}")
         encode_all(train, encoder)
 
     groups = windows(train, STORIES_PER_WINDOW, SEED)
