@@ -365,7 +365,8 @@ def test_photo_credits_players_time_stamps_and_headlines_are_not_lede_sentences(
         "Update at 1:25 p.m. ET: By a vote of 28-14, the council passed the plan.\n"
         "Georgia to consider charges in the killing as video emerges Read more\n"
         "READ MORE: Poland's populist government targets the courts\n"
-        "Mayor Lee arrives at City Hall in Seattle, Washington, U.S., May 29, 2020.\n"
+        "Supporters of the mayor gather outside the hall in Seattle, Washington, U.S., May 29, "
+        "2020. REUTERS/Jason Redmond\n"
         "The mayor waves to supporters in Seattle. (Jason Redmond/Reuters)\n"
         "Updated figures show 5 arrests."
     )
@@ -379,6 +380,19 @@ def test_photo_credits_players_time_stamps_and_headlines_are_not_lede_sentences(
     bullets = summarize_extractive([SourceArticle(1, "Nixon on police", text)])
     assert bullets and all(is_verbatim(b.text, [text]) for b in bullets)
     assert not any("Getty" in b.text or "CLOSE A" in b.text for b in bullets)
+
+
+def test_links_embedded_posts_and_announcing_colons_are_not_bullets() -> None:
+    lede = (
+        "Amber Guyger is found guilty of murder in the death of Botham Jean https://t.co/AeS16Wz3\n"
+        "House lawyers say the testimony could lead to new articles. pic.twitter.com/DXiEl0KXwL\n"
+        "The prosecutor described the shooting in her closing argument to the jury:\n"
+        "A Dallas jury found former officer Amber Guyger guilty of murder on Tuesday. "
+        "The jury deliberated for less than six hours before reaching its verdict."
+    )
+    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Guyger verdict", lede)])]
+    assert texts
+    assert not any("http" in t or "pic.twitter" in t or t.endswith(":") for t in texts)
 
 
 def test_a_dateline_or_an_opening_condition_is_not_part_of_a_unit() -> None:

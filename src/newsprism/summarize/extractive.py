@@ -37,6 +37,7 @@ LEDE_SENTENCES = 5
 # Shorter fragments are datelines and captions; longer ones are run-ons the splitter missed.
 MIN_WORDS, MAX_WORDS = 4, 70
 _STOPS = (".", "!", "?", "…", '"', "”", "’", "'")
+_LINK = re.compile(r"https?://|\bwww\.|pic\.twitter\.com/|\S@\S|(?<!\w)@\w", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -209,8 +210,11 @@ def lede_sentences(text: str) -> list[str]:
     sentences = [
         s
         for s in split_sentences(without_page_furniture(text))
-        if (s.endswith(_STOPS) and not is_photo_caption(s))
-        or (len(s.split()) >= MIN_WORDS and not is_title_case(s, min_words=MIN_WORDS))
+        if not is_photo_caption(s)
+        and (
+            s.endswith(_STOPS)
+            or (len(s.split()) >= MIN_WORDS and not is_title_case(s, min_words=MIN_WORDS))
+        )
     ]
     return sentences[:LEDE_SENTENCES]
 
@@ -242,6 +246,10 @@ def _candidates(articles: Sequence[SourceArticle], clauses: bool = True) -> list
             # A headline repeated in the text is a teaser for another page, not a bullet (NeuS
             # ROUGE-1 without such units: val +0.0005, train −0.0002).
             if not MIN_WORDS <= words <= MAX_WORDS or is_title_case(sentence, min_words=4):
+                continue
+            # A sentence ending in a colon announces what follows ("Trump described the raid:");
+            # one with a link is an embedded post or a pointer elsewhere.
+            if sentence.rstrip().endswith(":") or _LINK.search(sentence):
                 continue
             key = normalize_space(sentence).lower()
             candidate = by_text.get(key)
