@@ -187,6 +187,10 @@ def test_a_comma_bracket_or_dash_ends_a_name() -> None:
     assert clean_name("Prime Minister Theresa May") == "Theresa May"
     # A hyphen inside a name is part of it.
     assert "Kim Jong-un" in names("The talks with Kim Jong-un resumed.", "en")
+    # A possessive ends the owner's name: what follows is another name.
+    found = names("She called CNN's Larry King Live after Theresa May's speech.", "en")
+    assert {"CNN", "Larry King Live", "Theresa May"} <= found
+    assert "CNN Larry King Live" not in found
 
 
 @pytest.mark.parametrize(

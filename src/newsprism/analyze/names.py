@@ -22,7 +22,7 @@ _CONNECTORS = frozenset({"of", "de", "la", "del", "van", "von", "der", "bin", "a
 
 
 def names(text: str, language: str | None = None) -> set[str]:
-    """The capitalized runs of ``text`` (possessive 's removed)."""
+    """The capitalized runs of ``text`` (possessive 's removed; it ends the run)."""
     stop = stopwords_for(language)
     found: set[str] = set()
     openers: set[str] = set()
@@ -46,13 +46,19 @@ def names(text: str, language: str | None = None) -> set[str]:
             # bracket the sentence goes on as it was.
             at_start = at_start or match.group("end") is not None
             continue
-        if word.endswith(("'s", "’s")):
+        possessive = word.endswith(("'s", "’s"))
+        if possessive:
             word = word[:-2]
         capital = word[0].isupper() and len(word) > 1 and word.lower() not in stop
         if capital:
             if not run:
                 run_at_start = at_start
             run.append(word)
+            if possessive:
+                # The owner's name ends at its 's: "CNN's Larry King Live" is CNN and a show.
+                close()
+                at_start = False
+                continue
         elif run and word in _CONNECTORS:
             run.append(word)
         elif run and word == "May":
