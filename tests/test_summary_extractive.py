@@ -331,6 +331,22 @@ def test_clauses_that_do_not_read_on_their_own_are_not_units() -> None:
     # An independent clause after a single dash still stands as a unit.
     single = "The Senate confirmed the judge on Monday — the vote was close and partisan."
     assert "the vote was close and partisan." in clause_spans(single)
+    # A span that stops at the dash closing an aside stops before its main verb.
+    paired = (
+        "By a 6-3 vote, the court ruled that the 1964 Civil Rights Act — which bans workplace "
+        "discrimination based on sex, race and religion — also protects gay workers."
+    )
+    assert not any(span.endswith("race and religion") for span in clause_spans(paired))
+
+
+def test_a_piece_of_a_quote_running_over_sentences_is_not_a_bullet() -> None:
+    lede = (
+        '"We did not tie the aid to the investigation. That is what people said that I said," '
+        "he told a skeptical host early in the interview on Sunday. "
+        "The acting chief of staff sought to clarify his remarks about military aid on Sunday."
+    )
+    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Mulvaney", lede)])]
+    assert texts and all(t.count('"') % 2 == 0 for t in texts)
 
 
 def test_a_line_break_ends_a_sentence_and_headings_do_not_fill_the_lede() -> None:

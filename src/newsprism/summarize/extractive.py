@@ -171,16 +171,19 @@ def clause_spans(sentence: str) -> list[str]:
     if dateline:
         # The dateline alone ("Al ASAD AIR BASE, Iraq") is not a unit.
         ends = {end for end in ends if end > dateline.end()}
+    # What stands between two dashes is an aside ("Tour – which Trump is reportedly
+    # unenthusiastic about – comes as…"), not a point of its own; and a span that stops at the
+    # dash closing an aside stops before its main verb ("the court ruled that the 1964 Civil
+    # Rights Act — which bans discrimination based on sex").
+    dashes = list(_DASH.finditer(sentence))
+    asides = {sentence[a.end() : b.start()].strip() for a, b in pairwise(dashes)}
+    closing = {dash.start() for dash in dashes[1::2]}
     spans = [
         (sentence[start:end].strip().rstrip(",;:—–- "), start == 0)
         for start in sorted(starts)
         for end in sorted(ends)
-        if end > start
+        if end > start and end not in closing
     ]
-    # What stands between two dashes is an aside ("Tour – which Trump is reportedly
-    # unenthusiastic about – comes as…"), not a point of its own.
-    dashes = list(_DASH.finditer(sentence))
-    asides = {sentence[a.end() : b.start()].strip() for a, b in pairwise(dashes)}
     seen: set[str] = {sentence}
     out = []
     for span, opens_sentence in spans:
@@ -228,11 +231,14 @@ def story_text_from_docs(docs: Sequence[tuple[str, str]]) -> StoryText:
 
 
 def _units(sentence: str, clauses: bool) -> list[str]:
-    """The sentence and its clauses; a sentence behind a dateline only without it."""
+    """The sentence and its clauses; a sentence behind a dateline only without it, and one with
+    an unmatched quote mark (a piece of a quote that runs over several sentences: "Absolutely,"
+    Mulvaney later said.) only through its balanced clauses."""
+    whole = [sentence] if _balanced(sentence) else []
     if not clauses:
-        return [sentence]
+        return whole
     spans = clause_spans(sentence)
-    return spans if DATELINE.match(sentence) and spans else [sentence, *spans]
+    return spans if DATELINE.match(sentence) and spans else [*whole, *spans]
 
 
 def _candidates(articles: Sequence[SourceArticle], clauses: bool = True) -> list[_Candidate]:
