@@ -197,6 +197,8 @@ def test_a_comma_bracket_or_dash_ends_a_name() -> None:
     ("surface", "name"),
     [
         ("Brexit Secretary Stephen Barclay", "Stephen Barclay"),
+        ("Associate Justice Neil Gorsuch", "Neil Gorsuch"),
+        ("Acting Secretary Chad Wolf", "Chad Wolf"),
         ("Irish Prime Minister Leo Varadkar", "Leo Varadkar"),
         ("Special Counsel Robert Mueller", "Robert Mueller"),
         ("Rep. Steve King", "Steve King"),

@@ -59,7 +59,8 @@ _HONORIFICS = """president vice mayor governor gov sen senator rep representativ
 minister prime chancellor premier king queen prince princess pope judge justice chief gen general
 dr mr mrs ms sir lord lady speaker leader chairman chairwoman ceo former pm mp counsel attorney
 deputy ambassador commissioner director spokesman spokeswoman spokesperson sheriff lt col sgt
-rev archbishop cardinal bishop rabbi imam dame""".replace(".", "")
+rev archbishop cardinal bishop rabbi imam dame associate assistant acting interim admiral adm
+commander""".replace(".", "")
 HONORIFICS = frozenset(_HONORIFICS.split())
 
 # Capitalized by convention, never what a story is about.
