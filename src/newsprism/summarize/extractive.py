@@ -24,6 +24,7 @@ from itertools import pairwise
 from newsprism.summarize.sentences import (
     DATELINE,
     is_photo_caption,
+    is_promotion,
     is_title_case,
     normalize_space,
     split_sentences,
@@ -214,6 +215,7 @@ def lede_sentences(text: str) -> list[str]:
         s
         for s in split_sentences(without_page_furniture(text))
         if not is_photo_caption(s)
+        and not is_promotion(s)
         and (
             s.endswith(_STOPS)
             or (len(s.split()) >= MIN_WORDS and not is_title_case(s, min_words=MIN_WORDS))

@@ -96,13 +96,27 @@ def is_photo_caption(sentence: str) -> bool:
     return bool(_CAPTION_END.search(sentence))
 
 
+# Calls to action of the page itself: "Sign up for our newsletter", "Get breaking news alerts and
+# special reports.", "Please subscribe to support our writers", "EDITOR'S NOTE: …".
+_PROMOTION = re.compile(
+    r"^\W*(?:Sign up|Subscribe|Get (?:breaking news|the latest|our)|Please (?:subscribe|support|"
+    r"donate|consider)|Click here|Download (?:our|the) app|Follow us|Editor[’']s note)\b"
+    r"|\byour inbox\b|\bPrivacy Policy\b|\bTerms of (?:Service|Use)\b",
+    re.IGNORECASE,
+)
+
+
+def is_promotion(sentence: str) -> bool:
+    return bool(_PROMOTION.search(sentence))
+
+
 def without_page_furniture(text: str) -> str:
     """``text`` without the lines of photo credits, players and teasers (``_FURNITURE_LINE``),
     and without a "Story highlights" label; what is kept stays verbatim, line by line."""
     kept = [
         _FURNITURE_PREFIX.sub("", line)
         for line in text.splitlines()
-        if not _FURNITURE_LINE.search(line) and not _is_time_stamp(line)
+        if not _FURNITURE_LINE.search(line) and not _is_time_stamp(line) and not is_promotion(line)
     ]
     return "\n".join(kept)
 
