@@ -172,7 +172,9 @@ def test_a_hover_card_inside_a_sentence_is_not_stored(db: Database, settings: Se
         "Speaker Nancy Pelosi Nancy PelosiOn The Money — Presented by Wells Fargo — Trump signs "
         "first phase of US-China trade deal | Senate to vote Thursday on Canada, Mexico deal "
         "MORE (D-Calif.) named the managers for the trial of President Trump Donald John "
-        "TrumpDem lawmaker says Nunes threatened to sue him over criticism MORE's conduct.\n\n"
+        "TrumpDem lawmaker says Nunes threatened to sue him over criticism MORE's conduct, "
+        "which prompted Chad WolfChad WolfTrump threatens to double down on Portland MORE — the "
+        "acting secretary — to act.\n\n"
         "READ MORE: the full list of managers."
     )
     result = add_articles(
@@ -184,7 +186,8 @@ def test_a_hover_card_inside_a_sentence_is_not_stored(db: Database, settings: Se
         [record] = load_articles(conn, result.added_ids)
     assert record.text == (
         "Speaker Nancy Pelosi (D-Calif.) named the managers for the trial of President "
-        "Trump's conduct.\n\nREAD MORE: the full list of managers."
+        "Trump's conduct, which prompted Chad Wolf — the acting secretary — to act.\n\n"
+        "READ MORE: the full list of managers."
     )
 
 

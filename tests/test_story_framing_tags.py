@@ -187,6 +187,12 @@ def test_a_comma_bracket_or_dash_ends_a_name() -> None:
     assert clean_name("Prime Minister Theresa May") == "Theresa May"
     # A hyphen inside a name is part of it.
     assert "Kim Jong-un" in names("The talks with Kim Jong-un resumed.", "en")
+    # A middle initial stays inside the name, and capitalized "New" starts one.
+    found = names("She sat with George W. Bush. The New York Times saw it. New rules apply.", "en")
+    assert {"George W. Bush", "New York Times"} <= found
+    assert not {"George", "York Times", "New"} & found
+    assert clean_name("D-Calif") is None and clean_name("R-Texas") is None
+    assert clean_name("D-Day") == "D-Day"
     # A possessive ends the owner's name: what follows is another name.
     found = names("She called CNN's Larry King Live after Theresa May's speech.", "en")
     assert {"CNN", "Larry King Live", "Theresa May"} <= found

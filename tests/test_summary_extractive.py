@@ -376,6 +376,7 @@ def test_photo_credits_players_time_stamps_and_headlines_are_not_lede_sentences(
         "Advertisement\n"
         "Sign up for our newsletter and get three stories in your inbox every week.\n"
         "EDITOR'S NOTE: Helping readers stay informed is a form of public service.\n"
+        "Support Progressive Journalism The Nation is reader supported: Chip in $10 or more.\n"
         "Nixon Calls For Calm In Ferguson After Second Night\n"
         "Updated at 12:33 p.m. ET\n"
         "Posted: Tuesday, May 5, 2015 10:02 AM\n"

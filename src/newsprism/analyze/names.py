@@ -38,8 +38,14 @@ def names(text: str, language: str | None = None) -> set[str]:
             (openers if run_at_start else found).add(phrase)
         run.clear()
 
+    initial_dot = False
     for match in _TOKEN.finditer(text):
         word = match.group()
+        if initial_dot and match.group("end") == ".":
+            # The period of a middle initial ("George W. Bush") ends neither name nor sentence.
+            initial_dot = False
+            continue
+        initial_dot = False
         if not word[0].isalnum():
             close()
             # Only a sentence's end makes the next capital uninformative; after a comma or a
@@ -49,7 +55,15 @@ def names(text: str, language: str | None = None) -> set[str]:
         possessive = word.endswith(("'s", "’s"))
         if possessive:
             word = word[:-2]
-        capital = word[0].isupper() and len(word) > 1 and word.lower() not in stop
+        if run and len(word) == 1 and word.isupper() and text[match.end() : match.end() + 1] == ".":
+            run.append(word + ".")
+            initial_dot = True
+            at_start = False
+            continue
+        # "New" is a stopword, but capitalized it starts a name ("New York", "New Zealand").
+        capital = (
+            word[0].isupper() and len(word) > 1 and (word.lower() not in stop or word == "New")
+        )
         if capital:
             if not run:
                 run_at_start = at_start
@@ -71,6 +85,8 @@ def names(text: str, language: str | None = None) -> set[str]:
     close()
     mid_sentence_words = {w for phrase in found for w in phrase.split()}
     for phrase in openers:
+        if " " not in phrase and phrase.lower() in stop:
+            continue  # "New rules apply." opens with "New", not with a name
         if phrase.isupper() or " " in phrase or phrase in mid_sentence_words:
             found.add(phrase)
     return found

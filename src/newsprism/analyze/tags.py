@@ -6,6 +6,7 @@ reports use it. Its kind comes from a place list, organisation words and the phr
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -55,12 +56,17 @@ def _office_word(word: str) -> bool:
     return _title_word(word) and word.lower().rstrip(".") not in SURNAME_TITLES
 
 
+_PARTY_STATE = re.compile(r"^[DRI]-(?!Day\b)[A-Z][A-Za-z.]*$")
+
+
 def clean_name(surface: str) -> str | None:
     """The name without the titles in front ("President Joe Biden", "Ousted FBI Director James
     Comey" → the person); None for no name: an office ("FBI Director", "Missouri Gov."), titles
     and describing words alone ("Irish Prime Minister", "South Korean"), a description ("Kentucky
     Republican") or a word capitalized by convention ("Monday")."""
     words = surface.strip().split()
+    if _PARTY_STATE.match(surface.strip()):
+        return None  # "D-Calif", "R-Texas": a member's party and state, not a name
     if words and words[-1].lower() in ORGANISATION_WORDS:
         # "Justice Department", "Senate Judiciary Committee": the titles are part of the name.
         return " ".join(words)

@@ -20,8 +20,16 @@ _CARD = re.compile(
 )
 
 
+# The same card glued to the name it follows: "prompted Chad WolfChad WolfTrump threatens … MORE".
+_GLUED_CARD = re.compile(
+    r"\b(?P<first>[A-Z][a-z'’-]+) (?P<last>[A-Z][a-z'’-]+)(?P=first) (?P=last)"
+    r"(?=[A-Z0-9\"“'‘$])[^\n]{0,700}?\sMORE\b"
+)
+
+
 def remove_inline_cards(text: str) -> str:
     """``text`` with each card replaced by the name it followed."""
     if " MORE" not in text:
         return text
+    text = _GLUED_CARD.sub(r"\g<first> \g<last>", text)
     return _CARD.sub(r"\g<last>", text)

@@ -101,7 +101,8 @@ def is_photo_caption(sentence: str) -> bool:
 _PROMOTION = re.compile(
     r"^\W*(?:Sign up|Subscribe|Get (?:breaking news|the latest|our)|Please (?:subscribe|support|"
     r"donate|consider)|Click here|Download (?:our|the) app|Follow us|Editor[’']s note)\b"
-    r"|\byour inbox\b|\bPrivacy Policy\b|\bTerms of (?:Service|Use)\b",
+    r"|\byour inbox\b|\bPrivacy Policy\b|\bTerms of (?:Service|Use)\b|\breader[- ]supported\b"
+    r"|\bThank you for signing up\b|\bour latest issue\b|^\W*Support \w+ journalism\b",
     re.IGNORECASE,
 )
 
