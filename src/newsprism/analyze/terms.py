@@ -17,7 +17,7 @@ FRAMING_CHARS = 400
 
 def framing_text(title: str, lede: str) -> str:
     # Photo credits and player labels would make "getty" or "enlarge" an outlet's framing.
-    return f"{title}\n{without_page_furniture(lede)[:FRAMING_CHARS]}"
+    return f"{title}\n{without_page_furniture(lede[: 2 * FRAMING_CHARS])[:FRAMING_CHARS]}"
 
 
 @lru_cache(maxsize=64)

@@ -23,13 +23,13 @@ from itertools import pairwise
 
 from newsprism.summarize.sentences import (
     DATELINE,
+    content_lines,
     is_photo_caption,
     is_promotion,
     is_title_case,
     normalize_space,
     split_sentences,
     summary_tokens,
-    without_page_furniture,
 )
 from newsprism.summarize.token_model import StoryText, expected_reference_counts, function_words
 
@@ -209,19 +209,24 @@ def lede_sentences(text: str) -> list[str]:
     """The first LEDE_SENTENCES sentences, not counting a short line without a final stop (a
     heading, byline or "Story highlights"), a headline repeated in the text (Title Case) or page
     furniture (photo credits, players): it would take a lede sentence's place."""
+    sentences: list[str] = []
+    for line in content_lines(text):
+        for s in split_sentences(line):
+            if _is_lede_sentence(s):
+                sentences.append(s)
+                if len(sentences) == LEDE_SENTENCES:
+                    return sentences
+    return sentences
+
+
+def _is_lede_sentence(s: str) -> bool:
     # A headline in Title Case has no final stop; a sentence full of names may look Title Case
     # but has one ("Washington (CNN) House Speaker John Boehner downplayed the rift.").
-    sentences = [
-        s
-        for s in split_sentences(without_page_furniture(text))
-        if not is_photo_caption(s)
-        and not is_promotion(s)
-        and (
-            s.endswith(_STOPS)
-            or (len(s.split()) >= MIN_WORDS and not is_title_case(s, min_words=MIN_WORDS))
-        )
-    ]
-    return sentences[:LEDE_SENTENCES]
+    if is_photo_caption(s) or is_promotion(s):
+        return False
+    return s.endswith(_STOPS) or (
+        len(s.split()) >= MIN_WORDS and not is_title_case(s, min_words=MIN_WORDS)
+    )
 
 
 def story_text_from_docs(docs: Sequence[tuple[str, str]]) -> StoryText:

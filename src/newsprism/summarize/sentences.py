@@ -7,6 +7,7 @@ regular enough that a boundary rule plus an abbreviation list gets them right.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -41,15 +42,33 @@ DATELINE = re.compile(
 # ("… (Jeremy Lock/Reuters)", "… (AP Photo/Evan Vucci, File)") or their opening ("FILE - In this
 # Jan. 4, 2020, file photo, …").
 # They describe a picture or a clip, not the story, and end in credits.
-_FURNITURE_LINE = re.compile(
-    r"^\s*(?:Enlarge this image\b|Image (?:copyright|caption)\b|Media playback is unsupported\b"
+# Each kind is checked where it can be (the start or the end of a line) so that the cost stays
+# small next to splitting the sentences.
+_FURNITURE_START = re.compile(
+    r"\s*(?:Enlarge this image\b|Image (?:copyright|caption)\b|Media playback is unsupported\b"
     r"|Media caption\b|CLOSE\s+[A-Z\"“‘']|Advertisement\s*$|ADVERTISEMENT\s*$"
     r"|FILE\s*[-–—]+\s|In this (?:[\w.,]+ ){0,5}(?:file )?photo\b"
     r"|(?:READ|Read)(?: MORE| [Mm]ore| ALSO| [Aa]lso)?:|RELATED:|Related:)"
-    r"|\bRead more\s*$"
-    r"|\((?:AP |AFP |Reuters )?Photo\b[^()]{0,80}\)\s*$|\([A-Z][^()/]{0,60}/[A-Z][^()]{0,60}\)\s*$"
-    r"|\bListen\s·\s\d{1,2}:\d\d\b"
 )
+_FURNITURE_END = re.compile(
+    r"(?:\bRead more|\((?:AP |AFP |Reuters )?Photo\b[^()]{0,80}\)"
+    r"|\([A-Z][^()/]{0,60}/[A-Z][^()]{0,60}\))\s*$"
+)
+_PLAYER = re.compile(r"\bListen\s·\s\d{1,2}:\d\d\b")
+# Longest text an end-of-line pattern reads: "(AP Photo/" and 80 more characters.
+_END_WINDOW = 120
+
+
+def _is_furniture(line: str) -> bool:
+    return bool(
+        _FURNITURE_START.match(line)
+        or (line.endswith((")", "e", "E", " ")) and _FURNITURE_END.search(line[-_END_WINDOW:]))
+        or ("Listen" in line and _PLAYER.search(line))
+        or _is_time_stamp(line)
+        or is_promotion(line)
+    )
+
+
 # CNN's "Story highlights" heads a line of the first highlight: the highlight stays.
 # NPR's "Update at 1:25 p.m. ET: " heads the paragraph it updates: the paragraph stays.
 _FURNITURE_PREFIX = re.compile(
@@ -93,33 +112,45 @@ _CAPTION_END = re.compile(
 
 
 def is_photo_caption(sentence: str) -> bool:
-    return bool(_CAPTION_END.search(sentence))
+    # Only a sentence ending on a year can be one; the pattern spans under 60 characters.
+    if not sentence.rstrip(" .")[-4:].isdigit():
+        return False
+    return bool(_CAPTION_END.search(sentence[-60:]))
 
 
 # Calls to action of the page itself: "Sign up for our newsletter", "Get breaking news alerts and
 # special reports.", "Please subscribe to support our writers", "EDITOR'S NOTE: …".
-_PROMOTION = re.compile(
-    r"^\W*(?:Sign up|Subscribe|Get (?:breaking news|the latest|our)|Please (?:subscribe|support|"
-    r"donate|consider)|Click here|Download (?:our|the) app|Follow us|Editor[’']s note)\b"
-    r"|\byour inbox\b|\bPrivacy Policy\b|\bTerms of (?:Service|Use)\b|\breader[- ]supported\b"
-    r"|\bThank you for signing up\b|\bour latest issue\b|^\W*Support \w+ journalism\b",
+_PROMOTION_START = re.compile(
+    r"\W*(?:Sign up|Subscribe|Get (?:breaking news|the latest|our)|Please (?:subscribe|support|"
+    r"donate|consider)|Click here|Download (?:our|the) app|Follow us|Editor[’']s note"
+    r"|Support \w+ journalism)\b",
     re.IGNORECASE,
+)
+# Read in the lower-cased sentence: one scan for all of them.
+_PROMOTION_PHRASE = re.compile(
+    r"your inbox|privacy policy|terms of (?:service|use)|reader[- ]supported"
+    r"|thank you for signing up|our latest issue"
 )
 
 
 def is_promotion(sentence: str) -> bool:
-    return bool(_PROMOTION.search(sentence))
+    if _PROMOTION_START.match(sentence):
+        return True
+    return bool(_PROMOTION_PHRASE.search(sentence.lower()))
 
 
 def without_page_furniture(text: str) -> str:
-    """``text`` without the lines of photo credits, players and teasers (``_FURNITURE_LINE``),
+    """``text`` without the lines of photo credits, players and teasers (``_is_furniture``),
     and without a "Story highlights" label; what is kept stays verbatim, line by line."""
-    kept = [
-        _FURNITURE_PREFIX.sub("", line)
-        for line in text.splitlines()
-        if not _FURNITURE_LINE.search(line) and not _is_time_stamp(line) and not is_promotion(line)
-    ]
-    return "\n".join(kept)
+    return "\n".join(content_lines(text))
+
+
+def content_lines(text: str) -> Iterator[str]:
+    """The lines of ``without_page_furniture``, one at a time (a caller that needs only the
+    first few sentences stops early)."""
+    for line in text.splitlines():
+        if line.strip() and not _is_furniture(line):
+            yield _FURNITURE_PREFIX.sub("", line) if line[:1] in "SsUu " else line
 
 
 _ROUGE_TOKEN = re.compile(r"[^a-z0-9]+")
