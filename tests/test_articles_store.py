@@ -174,7 +174,8 @@ def test_a_hover_card_inside_a_sentence_is_not_stored(db: Database, settings: Se
         "MORE (D-Calif.) named the managers for the trial of President Trump Donald John "
         "TrumpDem lawmaker says Nunes threatened to sue him over criticism MORE's conduct, "
         "which prompted Chad WolfChad WolfTrump threatens to double down on Portland MORE — the "
-        "acting secretary — to act.\n\n"
+        "acting secretary — to act, and Pete Buttigieg Peter (Pete) Paul ButtigiegBlack leader "
+        "endorses Biden The Memo: Impeachment overshadows 2020 MORE agreed.\n\n"
         "READ MORE: the full list of managers."
     )
     result = add_articles(
@@ -186,7 +187,8 @@ def test_a_hover_card_inside_a_sentence_is_not_stored(db: Database, settings: Se
         [record] = load_articles(conn, result.added_ids)
     assert record.text == (
         "Speaker Nancy Pelosi (D-Calif.) named the managers for the trial of President "
-        "Trump's conduct, which prompted Chad Wolf — the acting secretary — to act.\n\n"
+        "Trump's conduct, which prompted Chad Wolf — the acting secretary — to act, and Pete "
+        "Buttigieg agreed.\n\n"
         "READ MORE: the full list of managers."
     )
 

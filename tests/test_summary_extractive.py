@@ -402,6 +402,19 @@ def test_photo_credits_players_time_stamps_and_headlines_are_not_lede_sentences(
     assert not any("Getty" in b.text or "CLOSE A" in b.text for b in bullets)
 
 
+def test_the_pieces_of_a_sentence_broken_across_lines_are_not_lede_sentences() -> None:
+    text = (
+        "The administration said on Monday that the United States\n"
+        "will not be a part of the international charge. It notified the United Nations.\n"
+        "This photo taken from video shows responders near the base, Fla., Friday, Dec. 6, 2019.\n"
+        "Officials spoke to reporters on Tuesday."
+    )
+    assert lede_sentences(text) == [
+        "It notified the United Nations.",
+        "Officials spoke to reporters on Tuesday.",
+    ]
+
+
 def test_links_embedded_posts_and_announcing_colons_are_not_bullets() -> None:
     lede = (
         "Amber Guyger is found guilty of murder in the death of Botham Jean https://t.co/AeS16Wz3\n"

@@ -65,7 +65,8 @@ HONORIFICS = frozenset(_HONORIFICS.split())
 
 # Capitalized by convention, never what a story is about.
 _NOT_NAMES = """monday tuesday wednesday thursday friday saturday sunday january february march
-april may june july august september october november december today yesterday tomorrow
+april may june july august september october november december jan feb mar apr jun jul aug sep
+sept oct nov dec today yesterday tomorrow
 breaking update live watch video photos opinion analysis exclusive"""
 # Photo credits and player captions that precede a lede ("Image copyright Getty Images").
 _BOILERPLATE = "image images media copyright caption getty photo video"

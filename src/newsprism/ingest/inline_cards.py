@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 
-# "<Trump> <Donald John Trump><Dem lawmaker says …> MORE": the card's name ends with the word
-# before it and runs straight into a capital, a digit or a quote.
+# "<Trump> <Donald John Trump><Dem lawmaker says …> MORE": the card's name (perhaps with a
+# nickname: "Peter (Pete) Paul Buttigieg") ends with the word before it and runs straight into a
+# capital, a digit or a quote.
 _CARD = re.compile(
-    r"\b(?P<last>[A-Z][\w'’-]+)\s(?:[A-Z][\w'’.-]*\s){0,3}(?P=last)(?=[A-Z0-9\"“'‘$])"
+    r"\b(?P<last>[A-Z][\w'’-]+)\s(?:\(?[A-Z][\w'’.-]*\)?\s){0,4}(?P=last)(?=[A-Z0-9\"“'‘$])"
     r"[^\n]{0,700}?\sMORE\b"
 )
 

@@ -38,6 +38,7 @@ LEDE_SENTENCES = 5
 # Shorter fragments are datelines and captions; longer ones are run-ons the splitter missed.
 MIN_WORDS, MAX_WORDS = 4, 70
 _STOPS = (".", "!", "?", "…", '"', "”", "’", "'")
+_OPENERS = "\"'“‘(["
 _LINK = re.compile(r"https?://|\bwww\.|pic\.twitter\.com/|\S@\S|(?<!\w)@\w", re.IGNORECASE)
 
 
@@ -210,12 +211,27 @@ def lede_sentences(text: str) -> list[str]:
     heading, byline or "Story highlights"), a headline repeated in the text (Title Case) or page
     furniture (photo credits, players): it would take a lede sentence's place."""
     sentences: list[str] = []
-    for line in content_lines(text):
-        for s in split_sentences(line):
-            if _is_lede_sentence(s):
-                sentences.append(s)
+    lines = content_lines(text)
+    line = next(lines, None)
+    broken_before = False
+    while line is not None:
+        following = next(lines, None)
+        # A line opening in lower case continues a sentence the page broke (around a link or a
+        # picture): the pieces on either side of the break are fragments ("…said the plan" /
+        # "will not be a part of the charge.").
+        broken_after = following is not None and following.lstrip(_OPENERS)[:1].islower()
+        parts = split_sentences(line)
+        for index, sentence in enumerate(parts):
+            if index == 0 and broken_before:
+                continue
+            if index == len(parts) - 1 and broken_after and not sentence.endswith(_STOPS):
+                continue
+            if _is_lede_sentence(sentence):
+                sentences.append(sentence)
                 if len(sentences) == LEDE_SENTENCES:
                     return sentences
+        line, broken_before = following, broken_after
+    return sentences
     return sentences
 
 

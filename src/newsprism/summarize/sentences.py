@@ -48,6 +48,7 @@ _FURNITURE_START = re.compile(
     r"\s*(?:Enlarge this image\b|Image (?:copyright|caption)\b|Media playback is unsupported\b"
     r"|Media caption\b|CLOSE\s+[A-Z\"“‘']|Advertisement\s*$|ADVERTISEMENT\s*$"
     r"|FILE\s*[-–—]+\s|In this (?:[\w.,]+ ){0,5}(?:file )?photo\b"
+    r"|This (?:file )?(?:photo|image|picture)\b"
     r"|(?:READ|Read)(?: MORE| [Mm]ore| ALSO| [Aa]lso)?:|RELATED:|Related:)"
 )
 _FURNITURE_END = re.compile(
