@@ -59,6 +59,10 @@ def test_sentence_splitter_keeps_abbreviations_and_quotes_together() -> None:
         "What next?",
         "Ok then.",
     ]
+    assert split_sentences("The board endorsed both Sens. Warren and Klobuchar. They won.") == [
+        "The board endorsed both Sens. Warren and Klobuchar.",
+        "They won.",
+    ]
 
 
 def test_a_period_after_a_day_of_the_month_ends_the_sentence() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 _BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+")
 _OPENERS = "\"'“‘(["
 # A period after these does not end a sentence ("Sen. Sanders", "the U.S. Senate").
-_ABBREVIATION_LIST = """mr mrs ms dr sen rep reps gov lt col gen sgt capt cmdr adm st jr sr prof rev pres supt
+_ABBREVIATION_LIST = """mr mrs ms dr sen sens rep reps gov govs lt col gen sgt capt cmdr adm st jr sr prof rev pres supt
     insp det u.s u.k u.n e.u d.c no nos vs inc corp co ltd dept est approx fig jan feb mar apr
     jun jul aug sep sept oct nov dec mt ft ave blvd"""
 _ABBREVIATIONS = frozenset(_ABBREVIATION_LIST.split())
