@@ -161,3 +161,17 @@ def test_an_unknown_story_id_is_a_one_line_error(run_cli) -> None:  # type: igno
     assert result.stderr.strip() == (
         "newsprism: error: story 4242: no such story (see 'newsprism stories')"
     )
+
+
+def test_an_article_snippet_starts_where_its_text_does() -> None:
+    from newsprism.analyze.views import SNIPPET_CHARS, snippet
+
+    lede = (
+        "Ex-Dallas Officer Who Killed Neighbor Is Found Guilty Of Murder\n"
+        "Enlarge this image toggle caption Tom Fox/The Dallas Morning News via AP\n"
+        "Updated at 6:22 p.m. ET\n"
+        "A Dallas jury has found former police Officer Amber Guyger guilty of murder. " * 8
+    )
+    text = snippet(lede)
+    assert text.startswith("A Dallas jury has found") and len(text) <= SNIPPET_CHARS
+    assert snippet("短い記事です。") == "短い記事です。"

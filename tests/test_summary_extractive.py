@@ -383,6 +383,7 @@ def test_photo_credits_players_time_stamps_and_headlines_are_not_lede_sentences(
         "Support Progressive Journalism The Nation is reader supported: Chip in $10 or more.\n"
         "Nixon Calls For Calm In Ferguson After Second Night\n"
         "Updated at 12:33 p.m. ET\n"
+        "10:35 a.m.\n"
         "Posted: Tuesday, May 5, 2015 10:02 AM\n"
         "The governor spoke on Tuesday. Get breaking news alerts and special reports. "
         "A CLOSE vote followed.\n"
@@ -499,6 +500,12 @@ def test_a_bullet_never_starts_with_a_dateline() -> None:
     bullets = summarize_extractive(articles)
     assert bullets
     assert all(not b.text.startswith(("Washington", "WASHINGTON")) for b in bullets)
+    live = (
+        "DALLAS (AP) — The Latest on the trial of a former Dallas police officer convicted of "
+        "murder (all times local)"
+    )
+    assert clause_spans(live)
+    assert all(not span.startswith("DALLAS") for span in clause_spans(live))
 
 
 def test_a_sentence_may_open_with_a_dependent_clause() -> None:

@@ -80,9 +80,20 @@ from newsprism.store.story_pages import (
     story_row,
     summary_versions,
 )
+from newsprism.summarize.extractive import lede_sentences
 from newsprism.timeutil import iso
 
 SNIPPET_CHARS = 280
+
+
+def snippet(lede: str) -> str:
+    """The start of the article as a reader meets it: its lede sentences, without the photo
+    credits, players, time stamps and repeated headline that extraction leaves at the top."""
+    head = lede[: SNIPPET_CHARS * 4]
+    text = " ".join(lede_sentences(head)) or head
+    return " ".join(text.split())[:SNIPPET_CHARS]
+
+
 _EMPTY_BIAS = {"left": 0, "center": 0, "right": 0, "unrated": 0}
 
 
@@ -146,7 +157,7 @@ def _article_dict(
         "id": article.id,
         "url": article.url,
         "title": article.title,
-        "snippet": " ".join(article.lede[: SNIPPET_CHARS * 2].split())[:SNIPPET_CHARS],
+        "snippet": snippet(article.lede),
         "published": iso(article.when),
         "outlet": profile.name if profile else article.source_name,
         "outlet_id": article.outlet_id,

@@ -171,7 +171,8 @@ def clause_spans(sentence: str) -> list[str]:
         starts.add(match.end())
     dateline = DATELINE.match(sentence)
     if dateline:
-        # The dateline alone ("Al ASAD AIR BASE, Iraq") is not a unit.
+        # No span keeps the dateline, and the dateline alone ("Al ASAD AIR BASE, Iraq") is none.
+        starts = {start for start in starts if start >= dateline.end()}
         ends = {end for end in ends if end > dateline.end()}
     # What stands between two dashes is an aside ("Tour – which Trump is reportedly
     # unenthusiastic about – comes as…"), not a point of its own; and a span that stops at the

@@ -91,12 +91,17 @@ _STAMP_WORD = re.compile(
 
 
 def _is_time_stamp(line: str) -> bool:
-    """ "Updated at 12:33 p.m. ET", "Posted: Tuesday, May 5, 2015": a label and nothing but a date
-    or time after it (so "Updated figures show 5 deaths." stays)."""
+    """ "Updated at 12:33 p.m. ET", "Posted: Tuesday, May 5, 2015", "10:35 a.m.": a label and
+    nothing but a date or time after it, or a line of nothing else (so "Updated figures show 5
+    deaths." and "12 people died." stay)."""
     head = _STAMP_HEAD.match(line)
     if head is None:
-        return False
-    rest = line[head.end() :].replace(",", " ").split()
+        # A line of a live report that is only its time ("10:35 a.m.") or date.
+        if not line.lstrip()[:1].isdigit():
+            return False
+        rest = line.replace(",", " ").split()
+    else:
+        rest = line[head.end() :].replace(",", " ").split()
     return bool(rest) and all(_STAMP_WORD.fullmatch(word) for word in rest)
 
 
