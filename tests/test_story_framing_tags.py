@@ -194,6 +194,9 @@ def test_a_comma_bracket_or_dash_ends_a_name() -> None:
     assert clean_name("D-Calif") is None and clean_name("R-Texas") is None
     assert clean_name("D-Day") == "D-Day"
     assert clean_name("Dec") is None and clean_name("Sept") is None
+    assert clean_name("President-elect Donald Trump") == "Donald Trump"
+    assert clean_name("Cincinnati Thursday") == "Cincinnati"
+    assert "New FBI" not in names("New FBI records show it was leaked.", "en")
     # A possessive ends the owner's name: what follows is another name.
     found = names("She called CNN's Larry King Live after Theresa May's speech.", "en")
     assert {"CNN", "Larry King Live", "Theresa May"} <= found

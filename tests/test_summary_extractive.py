@@ -420,6 +420,20 @@ def test_the_pieces_of_a_sentence_broken_across_lines_are_not_lede_sentences() -
     ]
 
 
+def test_a_link_between_paragraphs_and_a_credit_after_a_bar_are_not_lede_sentences() -> None:
+    text = (
+        "Trump praised Putin on Friday for holding off on sanctions.\n"
+        "Putin-Trump 'bromance' broadens post-sanctions\n"
+        # Politico's caption: the picture's text, a bar, its credit, then a link.
+        "Tillerson will need to explain his views. | AP Photo What to watch for at the hearing\n"
+        "The move goes against the advice of the foreign minister."
+    )
+    assert lede_sentences(text) == [
+        "Trump praised Putin on Friday for holding off on sanctions.",
+        "The move goes against the advice of the foreign minister.",
+    ]
+
+
 def test_links_embedded_posts_and_announcing_colons_are_not_bullets() -> None:
     lede = (
         "Amber Guyger is found guilty of murder in the death of Botham Jean https://t.co/AeS16Wz3\n"

@@ -86,6 +86,9 @@ def test_a_media_marker_is_trimmed_so_a_teaser_question_shows() -> None:
     teaser = "Homeland Security deal: Will Boehner follow McConnell's lead? (+video)"
     assert clean_title(teaser) == "Homeland Security deal: Will Boehner follow McConnell's lead?"
     assert clean_title("Storm hits the Gulf coast [VIDEO]") == "Storm hits the Gulf coast"
+    assert clean_title("Castro's Hold On Cuba Persisted Listen· 5:05") == (
+        "Castro's Hold On Cuba Persisted"
+    )
     assert loaded_penalty(clean_title(teaser)) > loaded_penalty(
         "Boehner moves to end DHS stalemate"
     )

@@ -60,9 +60,12 @@ def names(text: str, language: str | None = None) -> set[str]:
             initial_dot = True
             at_start = False
             continue
-        # "New" is a stopword, but capitalized it starts a name ("New York", "New Zealand").
+        # "New" is a stopword, but capitalized mid-sentence it starts a name ("New York", "New
+        # Zealand"); at a sentence's start it is only the adjective ("New FBI records show…").
         capital = (
-            word[0].isupper() and len(word) > 1 and (word.lower() not in stop or word == "New")
+            word[0].isupper()
+            and len(word) > 1
+            and (word.lower() not in stop or (word == "New" and not at_start))
         )
         if capital:
             if not run:

@@ -49,13 +49,30 @@ def tag_kind(name: str) -> str:
 
 
 def _title_word(word: str) -> bool:
-    return word.lower().rstrip(".") in HONORIFICS
+    # "President-elect", "Vice-President": a hyphenated title is a title.
+    return all(
+        part in HONORIFICS for part in word.lower().rstrip(".").removesuffix("-elect").split("-")
+    )
 
 
 def _office_word(word: str) -> bool:
     return _title_word(word) and word.lower().rstrip(".") not in SURNAME_TITLES
 
 
+# Days that end a run ("Cincinnati Thursday"); months do not ("Theresa May").
+_DAYS = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+    ]
+)
 _PARTY_STATE = re.compile(r"^[DRI]-(?!Day\b)[A-Z][A-Za-z.]*$")
 
 
@@ -77,8 +94,8 @@ def clean_name(surface: str) -> str | None:
     offices = [i for i, w in enumerate(words) if _office_word(w)]
     if offices and len(words) - offices[-1] - 1 >= 2:
         words = words[offices[-1] + 1 :]
-    # Boilerplate after a name ("Reuters Image copyright") is not part of it.
-    while len(words) > 1 and words[-1].lower() in BOILERPLATE:
+    # Boilerplate or a day after a name ("Reuters Image", "Cincinnati Thursday") is not part of it.
+    while len(words) > 1 and (words[-1].lower() in BOILERPLATE or words[-1].lower() in _DAYS):
         words = words[:-1]
     name = " ".join(words)
     if not words or len(name) < 2 or name.lower() in NOT_NAMES:

@@ -214,7 +214,7 @@ def lede_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     lines = content_lines(text)
     line = next(lines, None)
-    broken_before = False
+    broken_before = previous_ended = False
     while line is not None:
         following = next(lines, None)
         # A line opening in lower case continues a sentence the page broke (around a link or a
@@ -222,6 +222,19 @@ def lede_sentences(text: str) -> list[str]:
         # "will not be a part of the charge.").
         broken_after = following is not None and following.lstrip(_OPENERS)[:1].islower()
         parts = split_sentences(line)
+        # A line without a final stop between paragraphs that have one is a subheading or a
+        # link to another story ("Putin-Trump 'bromance' broadens post-sanctions"). Lines of
+        # highlights at the top of a page have no stop either and stay.
+        interlude = (
+            len(parts) == 1
+            and following is not None
+            and previous_ended
+            and not line.rstrip().endswith(_STOPS)
+        )
+        previous_ended = line.rstrip().endswith(_STOPS)
+        if interlude:
+            line, broken_before = following, broken_after
+            continue
         for index, sentence in enumerate(parts):
             if index == 0 and broken_before:
                 continue

@@ -39,9 +39,11 @@ _LOADED = re.compile(
 )
 # "Headline - Outlet" or "Headline | Outlet": the outlet's name is not part of the news.
 _SITE_SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,60}$")
-# "(+video)", "[VIDEO]", "(photos)": what the page carries, not what happened.
+# "(+video)", "[VIDEO]", "(photos)", NPR's "Listen · 5:05": what the page carries, not what
+# happened.
 _MEDIA_SUFFIX = re.compile(
-    r"\s*[(\[]\+?\s*(?:video|videos|photos?|pictures|audio|graphic|watch|live)\s*[)\]]\s*$",
+    r"\s*(?:[(\[]\+?\s*(?:video|videos|photos?|pictures|audio|graphic|watch|live)\s*[)\]]"
+    r"|Listen\s?·\s?\d{1,2}:\d\d(?:\s+\d{1,2}:\d\d)?)\s*$",
     re.IGNORECASE,
 )
 

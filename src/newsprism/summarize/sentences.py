@@ -55,7 +55,12 @@ _FURNITURE_END = re.compile(
     r"(?:\bRead more|\((?:AP |AFP |Reuters )?Photo\b[^()]{0,80}\)"
     r"|\([A-Z][^()/]{0,60}/[A-Z][^()]{0,60}\))\s*$"
 )
-_PLAYER = re.compile(r"\bListen\s·\s\d{1,2}:\d\d\b")
+_PLAYER = re.compile(r"\bListen\s?·\s?\d{1,2}:\d\d\b")
+# A credit after a bar inside a line: "… his own. | AP Photo What to watch for …",
+# "… to resounding applause. | Mandel Ngan/AFP/Getty Images Trump vilifies …".
+_BAR_CREDIT = re.compile(
+    r"\s\|\s[^|]{0,60}?\b(?:Photos?|Getty Images|AFP|AP|Reuters|EPA|Bloomberg)\b"
+)
 # Longest text an end-of-line pattern reads: "(AP Photo/" and 80 more characters.
 _END_WINDOW = 120
 
@@ -118,7 +123,9 @@ _CAPTION_END = re.compile(
 
 
 def is_photo_caption(sentence: str) -> bool:
-    # Only a sentence ending on a year can be one; the pattern spans under 60 characters.
+    if "|" in sentence and _BAR_CREDIT.search(sentence):
+        return True
+    # Otherwise only a sentence ending on a year can be one; the pattern spans under 60 characters.
     if not sentence.rstrip(" .")[-4:].isdigit():
         return False
     return bool(_CAPTION_END.search(sentence[-60:]))
