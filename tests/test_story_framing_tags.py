@@ -195,6 +195,7 @@ def test_a_comma_bracket_or_dash_ends_a_name() -> None:
     assert clean_name("D-Day") == "D-Day"
     assert clean_name("Dec") is None and clean_name("Sept") is None
     assert clean_name("President-elect Donald Trump") == "Donald Trump"
+    assert clean_name("Education Secretary-designate Betsy DeVos") == "Betsy DeVos"
     assert clean_name("Cincinnati Thursday") == "Cincinnati"
     assert "New FBI" not in names("New FBI records show it was leaked.", "en")
     # A possessive ends the owner's name: what follows is another name.

@@ -418,6 +418,12 @@ def test_the_pieces_of_a_sentence_broken_across_lines_are_not_lede_sentences() -
         "It notified the United Nations.",
         "Officials spoke to reporters on Tuesday.",
     ]
+    # A text that opens in lower case opens mid-sentence; a promotion inside a paragraph costs
+    # only its own sentence.
+    assert lede_sentences(
+        "claimed responsibility on Monday. The attack killed 12.\n"
+        "This is a rush transcript. Copy may not be final."
+    ) == ["The attack killed 12.", "Copy may not be final."]
 
 
 def test_a_link_between_paragraphs_and_a_credit_after_a_bar_are_not_lede_sentences() -> None:

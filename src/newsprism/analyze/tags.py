@@ -49,10 +49,9 @@ def tag_kind(name: str) -> str:
 
 
 def _title_word(word: str) -> bool:
-    # "President-elect", "Vice-President": a hyphenated title is a title.
-    return all(
-        part in HONORIFICS for part in word.lower().rstrip(".").removesuffix("-elect").split("-")
-    )
+    # "President-elect", "Secretary-designate", "Vice-President": a hyphenated title is a title.
+    word = word.lower().rstrip(".").removesuffix("-elect").removesuffix("-designate")
+    return all(part in HONORIFICS for part in word.split("-"))
 
 
 def _office_word(word: str) -> bool:

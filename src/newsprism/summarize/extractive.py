@@ -236,7 +236,7 @@ def lede_sentences(text: str) -> list[str]:
             line, broken_before = following, broken_after
             continue
         for index, sentence in enumerate(parts):
-            if index == 0 and broken_before:
+            if index == 0 and (broken_before or sentence.lstrip(_OPENERS)[:1].islower()):
                 continue
             if index == len(parts) - 1 and broken_after and not sentence.endswith(_STOPS):
                 continue

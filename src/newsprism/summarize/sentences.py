@@ -71,7 +71,7 @@ def _is_furniture(line: str) -> bool:
         or (line.endswith((")", "e", "E", " ")) and _FURNITURE_END.search(line[-_END_WINDOW:]))
         or ("Listen" in line and _PLAYER.search(line))
         or _is_time_stamp(line)
-        or is_promotion(line)
+        or _PROMOTION_START.match(line)
     )
 
 
@@ -142,7 +142,7 @@ _PROMOTION_START = re.compile(
 # Read in the lower-cased sentence: one scan for all of them.
 _PROMOTION_PHRASE = re.compile(
     r"your inbox|privacy policy|terms of (?:service|use)|reader[- ]supported"
-    r"|thank you for signing up|our latest issue"
+    r"|thank you for signing up|our latest issue|this is a rush transcript"
 )
 
 
