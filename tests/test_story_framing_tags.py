@@ -246,6 +246,16 @@ def test_photo_credits_are_not_framing_words() -> None:
     assert not {"enlarge", "caption", "getty", "loeb"} & set(terms)
 
 
+def test_handles_in_embedded_posts_give_no_tags() -> None:
+    ledes = [
+        "Senators met Pfizer executives on Tuesday. pic.twitter.com/x — Tucker (@TuckerCarlson)",
+        "The Senate heard from Pfizer on Tuesday, @TuckerCarlson wrote.",
+    ]
+    names = {t["name"] for t in story_tags([_article(i, "x", t) for i, t in enumerate(ledes)])}
+    assert "Pfizer" in names
+    assert not any("TuckerCarlson" in name for name in names)
+
+
 def test_photo_credits_give_no_tags() -> None:
     ledes = [
         "Enlarge this image toggle caption Saul Loeb/AFP/Getty Images\nSenators met Pfizer executives on Tuesday.",

@@ -58,6 +58,8 @@ def _office_word(word: str) -> bool:
     return _title_word(word) and word.lower().rstrip(".") not in SURNAME_TITLES
 
 
+# A handle in an embedded post ("@TuckerCarlson") is an account, not a name in the story.
+_HANDLE = re.compile(r"(?<![\w@])@\w+")
 # Days that end a run ("Cincinnati Thursday"); months do not ("Theresa May").
 _DAYS = frozenset(
     [
@@ -110,7 +112,7 @@ def _article_names(article: StoryArticle) -> tuple[set[str], set[str]]:
     """The article's names, and those of them written where a place would be ("in X")."""
     # Headlines in Title Case capitalize every word, so their runs are not names; a headline
     # repeated at the top of the text, or a subheading, is in Title Case too.
-    lede = without_page_furniture(article.lede[:TAG_CHARS])
+    lede = _HANDLE.sub(" ", without_page_furniture(article.lede[:TAG_CHARS]))
     lines = [article.title, *DATELINE.sub("", lede, count=1).splitlines()]
     text = "\n".join(line for line in lines if not is_title_case(line))
     found = {name for surface in names(text, article.language) if (name := clean_name(surface))}
