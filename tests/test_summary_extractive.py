@@ -426,6 +426,29 @@ def test_the_pieces_of_a_sentence_broken_across_lines_are_not_lede_sentences() -
     ) == ["The attack killed 12.", "Copy may not be final."]
 
 
+def test_links_and_headings_are_not_lede_sentences_but_cnn_highlights_are() -> None:
+    text = (
+        "Obama defends Bergdahl deal\n"
+        "President Obama on Tuesday defended the prisoner swap.\n"
+        "• Check your privilege, GOP establishment\n"
+        "The deal was criticized by lawmakers of both parties."
+    )
+    assert lede_sentences(text) == [
+        "President Obama on Tuesday defended the prisoner swap.",
+        "The deal was criticized by lawmakers of both parties.",
+    ]
+    highlights = (
+        "Story highlights Nixon notes the over-militarization of police\n"
+        "Nixon also criticizes the release of a video\n"
+        "Nixon spoke on Tuesday in St. Louis."
+    )
+    assert lede_sentences(highlights) == [
+        "Nixon notes the over-militarization of police",
+        "Nixon also criticizes the release of a video",
+        "Nixon spoke on Tuesday in St. Louis.",
+    ]
+
+
 def test_a_link_between_paragraphs_and_a_credit_after_a_bar_are_not_lede_sentences() -> None:
     text = (
         "Trump praised Putin on Friday for holding off on sanctions.\n"

@@ -209,12 +209,14 @@ def _is_fragment(span: str, opens_sentence: bool) -> bool:
 
 def lede_sentences(text: str) -> list[str]:
     """The first LEDE_SENTENCES sentences, not counting a short line without a final stop (a
-    heading, byline or "Story highlights"), a headline repeated in the text (Title Case) or page
+    heading, byline, link or subheading), a headline repeated in the text (Title Case) or page
     furniture (photo credits, players): it would take a lede sentence's place."""
     sentences: list[str] = []
     lines = content_lines(text)
     line = next(lines, None)
-    broken_before = previous_ended = False
+    broken_before = False
+    # CNN's highlights open the page as lines without a final stop; they summarise the story.
+    highlights = text.lstrip().startswith(("Story highlights", "STORY HIGHLIGHTS"))
     while line is not None:
         following = next(lines, None)
         # A line opening in lower case continues a sentence the page broke (around a link or a
@@ -222,16 +224,13 @@ def lede_sentences(text: str) -> list[str]:
         # "will not be a part of the charge.").
         broken_after = following is not None and following.lstrip(_OPENERS)[:1].islower()
         parts = split_sentences(line)
-        # A line without a final stop between paragraphs that have one is a subheading or a
-        # link to another story ("Putin-Trump 'bromance' broadens post-sanctions"). Lines of
-        # highlights at the top of a page have no stop either and stay.
-        interlude = (
-            len(parts) == 1
-            and following is not None
-            and previous_ended
-            and not line.rstrip().endswith(_STOPS)
-        )
-        previous_ended = line.rstrip().endswith(_STOPS)
+        # A line of one sentence without a final stop, with more text after it, is a heading or
+        # a link to another story ("Putin-Trump 'bromance' broadens post-sanctions", "Why
+        # Sebelius is safe"), except in the highlights that open a CNN page. The last line may
+        # lack its stop only because the lede was cut there.
+        ended = line.rstrip().endswith(_STOPS)
+        interlude = len(parts) == 1 and following is not None and not ended and not highlights
+        highlights = highlights and not ended
         if interlude:
             line, broken_before = following, broken_after
             continue
