@@ -27,6 +27,11 @@ def _article(i: int, title: str, lede: str, repost_of: int | None = None) -> Sto
     )
 
 
+def _tag_names(ledes: list[str]) -> set[str]:
+    """The tag names of a story of one article per lede (headline "x")."""
+    return {t["name"] for t in story_tags([_article(i, "x", t) for i, t in enumerate(ledes)])}
+
+
 def _immigration_story() -> tuple[list[StoryArticle], dict[int, str]]:
     articles, sides = [], {}
     for i in range(8):
@@ -251,7 +256,7 @@ def test_handles_in_embedded_posts_give_no_tags() -> None:
         "Senators met Pfizer executives on Tuesday. pic.twitter.com/x — Tucker (@TuckerCarlson)",
         "The Senate heard from Pfizer on Tuesday, @TuckerCarlson wrote.",
     ]
-    names = {t["name"] for t in story_tags([_article(i, "x", t) for i, t in enumerate(ledes)])}
+    names = _tag_names(ledes)
     assert "Pfizer" in names
     assert not any("TuckerCarlson" in name for name in names)
 
@@ -261,7 +266,7 @@ def test_photo_credits_give_no_tags() -> None:
         "Enlarge this image toggle caption Saul Loeb/AFP/Getty Images\nSenators met Pfizer executives on Tuesday.",
         "Enlarge this image toggle caption Saul Loeb/AFP\nThe Senate heard from Pfizer on Tuesday.",
     ]
-    names = {t["name"] for t in story_tags([_article(i, "x", t) for i, t in enumerate(ledes)])}
+    names = _tag_names(ledes)
     assert "Pfizer" in names
     assert not any("Saul" in name or "Loeb" in name for name in names)
 
@@ -271,6 +276,6 @@ def test_a_dateline_gives_no_tags() -> None:
         "WASHINGTON (AP) — Senators met Pfizer executives on Tuesday.",
         "WASHINGTON (AP) — The Senate heard from Pfizer on Tuesday.",
     ]
-    names = {t["name"] for t in story_tags([_article(i, "x", t) for i, t in enumerate(ledes)])}
+    names = _tag_names(ledes)
     assert "Pfizer" in names
     assert not names & {"WASHINGTON", "AP"}
