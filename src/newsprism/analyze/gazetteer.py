@@ -64,14 +64,27 @@ commander""".replace(".", "")
 HONORIFICS = frozenset(_HONORIFICS.split())
 
 # Capitalized by convention, never what a story is about.
-_NOT_NAMES = """monday tuesday wednesday thursday friday saturday sunday january february march
-april may june july august september october november december jan feb mar apr jun jul aug sep
-sept oct nov dec today yesterday tomorrow
+# Days, which also end a run after a name ("Cincinnati Thursday"); months do not ("Theresa May").
+DAYS = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+    ]
+)
+_NOT_NAMES = """january february march april may june july august september october november
+december jan feb mar apr jun jul aug sep sept oct nov dec tomorrow
 breaking update live watch video photos opinion analysis exclusive"""
 # Photo credits and player captions that precede a lede ("Image copyright Getty Images").
 _BOILERPLATE = "image images media copyright caption getty photo video"
 BOILERPLATE = frozenset(_BOILERPLATE.split())
-NOT_NAMES = frozenset(_NOT_NAMES.split()) | BOILERPLATE
+NOT_NAMES = frozenset(_NOT_NAMES.split()) | DAYS | BOILERPLATE
 
 # Words that describe a person rather than name one ("Russian", "Democratic"): "Kentucky
 # Republican" is Rand Paul's description, not a tag.

@@ -4,8 +4,9 @@ A story is re-analysed only when its article set changed (``analysis_key`` finge
 repost links and outlets) or when this release analyses stories differently from the one that
 stored its page (``ANALYSIS_VERSION``). The summary is written again when the story's independent
 reports grew by ``summary_rewrite_growth``, an article it cites left, or it predates the current
-analysis version; earlier versions are kept in ``story_summaries``. Reading, computing and writing are separate steps, so an LLM call never
-holds the write lock, and a story that changed meanwhile stays dirty for the next round.
+analysis version; earlier versions are kept in ``story_summaries``. Reading, computing and
+writing are separate steps, so an LLM call never holds the write lock, and a story that changed
+meanwhile stays dirty for the next round.
 """
 
 from __future__ import annotations

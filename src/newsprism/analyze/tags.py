@@ -15,6 +15,7 @@ from urllib.parse import quote_plus
 from newsprism.analyze.gazetteer import (
     AFFILIATIONS,
     BOILERPLATE,
+    DAYS,
     DESCRIPTIVE,
     HONORIFICS,
     NOT_NAMES,
@@ -60,20 +61,6 @@ def _office_word(word: str) -> bool:
 
 # A handle in an embedded post ("@TuckerCarlson") is an account, not a name in the story.
 _HANDLE = re.compile(r"(?<![\w@])@\w+")
-# Days that end a run ("Cincinnati Thursday"); months do not ("Theresa May").
-_DAYS = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "today",
-        "yesterday",
-    ]
-)
 _PARTY_STATE = re.compile(r"^[DRI]-(?!Day\b)[A-Z][A-Za-z.]*$")
 
 
@@ -96,7 +83,7 @@ def clean_name(surface: str) -> str | None:
     if offices and len(words) - offices[-1] - 1 >= 2:
         words = words[offices[-1] + 1 :]
     # Boilerplate or a day after a name ("Reuters Image", "Cincinnati Thursday") is not part of it.
-    while len(words) > 1 and (words[-1].lower() in BOILERPLATE or words[-1].lower() in _DAYS):
+    while len(words) > 1 and (words[-1].lower() in BOILERPLATE or words[-1].lower() in DAYS):
         words = words[:-1]
     name = " ".join(words)
     if not words or len(name) < 2 or name.lower() in NOT_NAMES:

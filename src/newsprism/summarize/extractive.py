@@ -22,6 +22,7 @@ from functools import cached_property
 from itertools import pairwise
 
 from newsprism.summarize.sentences import (
+    _OPENERS,
     DATELINE,
     content_lines,
     is_photo_caption,
@@ -38,7 +39,6 @@ LEDE_SENTENCES = 5
 # Shorter fragments are datelines and captions; longer ones are run-ons the splitter missed.
 MIN_WORDS, MAX_WORDS = 4, 70
 _STOPS = (".", "!", "?", "…", '"', "”", "’", "'")
-_OPENERS = "\"'“‘(["
 _LINK = re.compile(r"https?://|\bwww\.|pic\.twitter\.com/|\S@\S|(?<!\w)@\w", re.IGNORECASE)
 
 
@@ -231,10 +231,7 @@ def lede_sentences(text: str) -> list[str]:
         ended = line.rstrip().endswith(_STOPS)
         interlude = len(parts) == 1 and following is not None and not ended and not highlights
         highlights = highlights and not ended
-        if interlude:
-            line, broken_before = following, broken_after
-            continue
-        for index, sentence in enumerate(parts):
+        for index, sentence in enumerate([] if interlude else parts):
             if index == 0 and (broken_before or sentence.lstrip(_OPENERS)[:1].islower()):
                 continue
             if index == len(parts) - 1 and broken_after and not sentence.endswith(_STOPS):
@@ -277,17 +274,18 @@ def _units(sentence: str, clauses: bool) -> list[str]:
     return spans if DATELINE.match(sentence) and spans else [*whole, *spans]
 
 
-def _candidates(articles: Sequence[SourceArticle], clauses: bool = True) -> list[_Candidate]:
+def _candidates(
+    articles: Sequence[SourceArticle], ledes: Sequence[Sequence[str]], clauses: bool = True
+) -> list[_Candidate]:
+    """Units of each article's lede sentences (``ledes``, in article order)."""
     by_text: dict[str, _Candidate] = {}
-    for article in articles:
-        units = [
-            unit for sentence in lede_sentences(article.text) for unit in _units(sentence, clauses)
-        ]
+    for article, lede in zip(articles, ledes, strict=True):
+        units = [unit for sentence in lede for unit in _units(sentence, clauses)]
         for sentence in units:
             words = len(sentence.split())
             # A headline repeated in the text is a teaser for another page, not a bullet (NeuS
             # ROUGE-1 without such units: val +0.0005, train −0.0002).
-            if not MIN_WORDS <= words <= MAX_WORDS or is_title_case(sentence, min_words=4):
+            if not MIN_WORDS <= words <= MAX_WORDS or is_title_case(sentence, MIN_WORDS):
                 continue
             # A sentence ending in a colon announces what follows ("Trump described the raid:");
             # one with a link is an embedded post or a pointer elsewhere.
@@ -372,11 +370,13 @@ def summarize_extractive(
     articles: Sequence[SourceArticle], options: SummaryOptions | None = None
 ) -> list[Bullet]:
     options = options or SummaryOptions()
-    candidates = _candidates(articles, options.clauses)
+    # Split once: the candidates and the token model read the same lede sentences.
+    ledes = [lede_sentences(a.text) for a in articles]
+    candidates = _candidates(articles, ledes, options.clauses)
     if not candidates:
         return []
     expected = expected_reference_counts(
-        story_text_from_docs([(a.title, a.text) for a in articles])
+        StoryText(sentences=ledes, titles=[a.title for a in articles])
     )
     target = target_length(options, len(articles))
     if len(candidates) > MAX_POOL:

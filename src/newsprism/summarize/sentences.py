@@ -163,7 +163,8 @@ def content_lines(text: str) -> Iterator[str]:
     first few sentences stops early)."""
     for line in text.splitlines():
         if line.strip() and not _is_furniture(line):
-            yield _FURNITURE_PREFIX.sub("", line) if line[:1] in "SsUu " else line
+            # Only a line opening "Story highlights" or "Update…" can carry a label.
+            yield _FURNITURE_PREFIX.sub("", line) if line.lstrip()[:1] in ("S", "U") else line
 
 
 _ROUGE_TOKEN = re.compile(r"[^a-z0-9]+")
