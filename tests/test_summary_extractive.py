@@ -556,3 +556,99 @@ def test_a_sentence_may_open_with_a_dependent_clause() -> None:
         "When the storm hit the coast, 12 people died in the floods, officials said."
     )
     assert "When the storm hit the coast, 12 people died in the floods" in spans
+
+
+def test_initials_hyphenated_titles_and_glued_paragraphs_split_where_a_reader_would() -> None:
+    text = (
+        "Barr, who served under President George H.W. Bush, told the Senate. "
+        "Bolton was named to succeed H.R. McMaster. "
+        "She told her mother about her former boss, then-Sen. Joe Biden. "
+        "The index had its worst drop since 1987, when it fell more than 22%.The S&P 500 fell 9.5%."
+    )
+    assert split_sentences(text) == [
+        "Barr, who served under President George H.W. Bush, told the Senate.",
+        "Bolton was named to succeed H.R. McMaster.",
+        "She told her mother about her former boss, then-Sen. Joe Biden.",
+        "The index had its worst drop since 1987, when it fell more than 22%.",
+        "The S&P 500 fell 9.5%.",
+    ]
+    # A domain name is not two sentences.
+    assert split_sentences("Shoppers went to Amazon.com on Monday.") == [
+        "Shoppers went to Amazon.com on Monday."
+    ]
+
+
+def _bullets(lede: str) -> list[str]:
+    return [b.text for b in summarize_extractive([SourceArticle(1, "Story", lede)])]
+
+
+def test_questions_exclamations_and_transcript_lines_are_not_bullets() -> None:
+    lede = (
+        "The governor refused on Saturday to resign over a racist photo in his yearbook. "
+        "What is Northam saying now? "
+        "Assaulted by lies and Fake News! "
+        "ABC NEWS' JONATHAN KARL: So the demand for an investigation was part of the reason. "
+        'Critics asked on Sunday: "How did that language become offensive?" '
+        "Fellow Democrats in the state legislature called on him to step down within hours."
+    )
+    texts = _bullets(lede)
+    assert texts
+    assert not any(t.endswith(("?", "!")) for t in texts)
+    assert not any("KARL" in t or t.startswith("So the demand") for t in texts)
+    # A question quoted inside a statement is the statement's, and it may be a unit.
+    quoted = 'Critics asked on Sunday: "How did that language become offensive?"'
+    assert _bullets(quoted) == [quoted]
+
+
+def test_bullets_do_not_open_with_a_pronoun_or_a_conjunction_that_needs_the_sentence_before() -> (
+    None
+):
+    lede = (
+        "The Senate voted 52-48 on Tuesday to confirm the nominee to the appeals court. "
+        "He declined to give details about the hearing schedule to reporters. "
+        "But the vote was the narrowest for a judicial nominee in a decade. "
+        "They told police the senator had been threatened before the vote. "
+        "So far, 12 senators have asked for a new hearing on the nomination."
+    )
+    # Five bullets asked of five sentences: every unit that may be a bullet is one.
+    every = SummaryOptions(min_bullets=5, max_bullets=5)
+    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Vote", lede)], every)]
+    assert texts
+    assert not any(t.split()[0] in {"He", "But", "They"} for t in texts)
+    assert any(t.startswith("So far") for t in texts)
+
+
+def test_no_unit_is_a_subject_cut_from_its_verb_by_an_aside() -> None:
+    gdp = (
+        "The nation's gross domestic product – the value of all goods and services produced in "
+        "the economy – increased at an annual rate of 2.6 percent in the last quarter."
+    )
+    spans = clause_spans(gdp)
+    assert "The nation's gross domestic product" not in spans
+    assert not any(s.startswith(("the value", "increased")) for s in spans)
+    # Between any two dashes is an aside, however many dashes the sentence has.
+    three = (
+        "Black leaders said it was offensive for Trump to pick that date — June 19 — and that "
+        "place — Tulsa, a city that in 1921 was the site of a massacre."
+    )
+    assert "June 19 — and that place" not in clause_spans(three)
+    # A clause complete before an aside that a conjunction follows is still a unit.
+    whole = (
+        "The Senate passed the bill on Tuesday — a rare bipartisan win — and the House is "
+        "expected to follow next week."
+    )
+    assert "The Senate passed the bill on Tuesday" in clause_spans(whole)
+
+
+def test_a_sentence_the_text_cuts_off_gives_only_its_complete_clauses() -> None:
+    lede = (
+        "U.S. forces killed the leader of the Islamic State in a raid in Syria on Sunday. "
+        "The operation was named after Kayla Mueller, an aid worker who was kidnapped, tortured"
+    )
+    texts = _bullets(lede)
+    assert texts
+    assert not any(t.endswith("tortured") for t in texts)
+
+
+def test_a_sentence_announcing_a_quote_is_not_a_bullet_without_its_colon() -> None:
+    assert clause_spans("Here is the Politico lede on the story about the report:") == []

@@ -13,22 +13,28 @@ from typing import Any
 
 # A boundary candidate is terminal punctuation (optionally closed by a quote or bracket) and
 # whitespace; it is a boundary when what follows can start a sentence (see _starts_sentence).
-_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+")
+# Pages that drop the space between two paragraphs glue their sentences ("…more than 22%.The
+# S&P 500 plummeted"): a stop between a lower-case letter and a capitalised word is a boundary too.
+_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+|(?<=[a-z%])\.(?=[A-Z][a-z])")
 _OPENERS = "\"'“‘(["
 # A period after these does not end a sentence ("Sen. Sanders", "the U.S. Senate").
 _ABBREVIATION_LIST = """mr mrs ms dr sen sens rep reps gov govs lt col gen sgt capt cmdr adm st jr sr prof rev pres supt
     insp det u.s u.k u.n e.u d.c no nos vs inc corp co ltd dept est approx fig jan feb mar apr
     jun jul aug sep sept oct nov dec mt ft ave blvd"""
 _ABBREVIATIONS = frozenset(_ABBREVIATION_LIST.split())
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
 _SPACE = re.compile(r"\s+")
 # Where and by whom a report was filed, before its first sentence: "SEOUL, South Korea — ",
 # "WASHINGTON (AP) — ", "(CNN) – ", "Washington (CNN) ". A place in capitals needs the dash;
 # a place in mixed case needs a wire or network credit, so that "The Federal Reserve (Fed)"
 # stays the subject it is.
-_CREDIT = r"(?:AP|AFP|CNN|Reuters|UPI|Bloomberg|CNBC|NBC|NBC News|ABC|ABC News|CBS|CBS News|BBC)"
+_CREDIT = (
+    r"(?:AP|AFP|CNN|CNN Business|CNN Politics|Reuters|UPI|Bloomberg|CNBC|NBC|NBC News|ABC|ABC News"
+    r"|CBS|CBS News|BBC)"
+)
 DATELINE = re.compile(
     r"^\s*(?:"
-    r"(?:[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]+)*(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?\s*)?"
+    r"(?:[A-Z][A-Z.'’/-]+(?:\s[A-Z][A-Z.'’/-]+)*(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?\s*)?"
     r"(?:\([A-Za-z. ]{2,20}\)\s*)?(?:[—–]|--?)\s+"
     rf"|(?:[A-Z][\w.'’-]*(?:,?\s[A-Z][\w.'’-]*){{0,5}}\s+)?\({_CREDIT}\)\s*(?:(?:[—–]|--?)\s*)?"
     r")"
@@ -142,7 +148,8 @@ _PROMOTION_START = re.compile(
 # Read in the lower-cased sentence: one scan for all of them.
 _PROMOTION_PHRASE = re.compile(
     r"your inbox|privacy policy|terms of (?:service|use)|reader[- ]supported"
-    r"|thank you for signing up|our latest issue|this is a rush transcript"
+    r"|thank you for signing up|our latest issue|this is a rush transcript|promotional offers"
+    r"|be the first to (?:hear|know)"
 )
 
 
@@ -193,8 +200,15 @@ def _split_line(text: str) -> list[str]:
             continue
         head = text[start : match.end()].strip()
         last_word = head.rsplit(None, 1)[-1].rstrip(".").lower() if head else ""
-        # A lone letter is an initial ("John F. Kennedy"); a lone digit ends a date ("November 3.").
-        if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+        # "then-Sen. Joe Biden", "ex-Gov. Rick Perry": the title after the hyphen decides.
+        title = last_word.rsplit("-", 1)[-1]
+        # A lone letter is an initial ("John F. Kennedy"), and so are letters between periods
+        # ("George H.W. Bush", "H.R. McMaster"); a lone digit ends a date ("November 3.").
+        if (
+            title in _ABBREVIATIONS
+            or (len(last_word) == 1 and last_word.isalpha())
+            or _INITIALS.fullmatch(last_word)
+        ):
             continue
         sentences.append(head)
         start = match.end()
