@@ -643,12 +643,43 @@ def test_no_unit_is_a_subject_cut_from_its_verb_by_an_aside() -> None:
 def test_a_sentence_the_text_cuts_off_gives_only_its_complete_clauses() -> None:
     lede = (
         "U.S. forces killed the leader of the Islamic State in a raid in Syria on Sunday. "
-        "The operation was named after Kayla Mueller, an aid worker who was kidnapped, tortured"
+        "The operation was named after Kayla Mueller, an aid worker who was kidnapped, tortured…"
     )
-    texts = _bullets(lede)
+    every = SummaryOptions(min_bullets=5, max_bullets=5)
+    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Raid", lede)], every)]
     assert texts
-    assert not any(t.endswith("tortured") for t in texts)
+    assert not any("tortured" in t for t in texts)
+    cut = (
+        "The Alabama Senate on Tuesday passed a bill that bans nearly all abortions in the "
+        "state, and the measure now goes to Gov. Kay Ivey's"
+    )
+    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Ban", cut)], every)]
+    assert texts == [
+        "The Alabama Senate on Tuesday passed a bill that bans nearly all abortions in the state"
+    ]
 
 
 def test_a_sentence_announcing_a_quote_is_not_a_bullet_without_its_colon() -> None:
     assert clause_spans("Here is the Politico lede on the story about the report:") == []
+
+
+def test_a_bracket_is_cut_off_only_at_the_end_and_but_needs_a_subject_after_it() -> None:
+    named = (
+        "House Judiciary Committee Chairman Jerrold Nadler (D-N.Y.) said he would give the "
+        "attorney general time to produce the report."
+    )
+    assert "House Judiciary Committee Chairman Jerrold Nadler" not in clause_spans(named)
+    trailing = "The gunman opened fire at the Gilroy Garlic Festival in California (photos)."
+    assert "The gunman opened fire at the Gilroy Garlic Festival in California" in clause_spans(
+        trailing
+    )
+    verb = (
+        "The agency relaxed its guidance for vaccinated people on Tuesday, but urged the "
+        "continued use of face coverings indoors."
+    )
+    assert not any(s.startswith("urged") for s in clause_spans(verb))
+    subject = (
+        "The agency relaxed its guidance for vaccinated people on Tuesday, but the change "
+        "does not apply to schools."
+    )
+    assert "the change does not apply to schools." in clause_spans(subject)
