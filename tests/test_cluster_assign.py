@@ -294,3 +294,34 @@ def test_shared_names_in_an_explanation_read_without_a_possessive() -> None:
     second = doc(2, "Budget", "The budget of President Barack Obama's team passed in Ohio.")
     names = shared_entity_names(second, story)
     assert names and not any(n.endswith(("'s", "’s")) for n in names)
+
+
+def test_pages_sharing_a_sites_newsletter_box_are_not_one_story(
+    db: Database, settings: Settings
+) -> None:
+    box = (
+        "Ready to fight back? Sign up for Take Action Now and get three actions in your inbox "
+        "every week. You will receive occasional promotional offers for programs that support "
+        "The Nation's journalism. You can read our Privacy Policy here.\n\n"
+        "Thank you for signing up. For more from The Nation, check out our latest issue.\n\n"
+    )
+    pages = [
+        (
+            "A shattered nation isn't buying angry nationalism",
+            "Voters in Ohio and Michigan told pollsters that tariffs on steel had raised what "
+            "they pay for cars and washing machines.",
+        ),
+        (
+            "Time to tell a new story about the coronavirus",
+            "Hospitals in Lombardy ran out of ventilators as the outbreak spread through the "
+            "towns north of Milan.",
+        ),
+    ]
+    drafts = [
+        draft("thenation.com", title, box + text, BASE + timedelta(hours=n), 900 + n)
+        for n, (title, text) in enumerate(pages)
+    ]
+    added = add_articles(db, drafts, settings)
+    assign_pending(db, settings)
+    partition = _partition(db)
+    assert len({partition[i] for i in added.added_ids}) == 2

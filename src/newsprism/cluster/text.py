@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from newsprism.summarize.sentences import content_lines, is_promotion
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # A sentence ends at a stop followed by (quotes and) white space.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
@@ -228,8 +230,24 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(n.replace(",", "") for n in _NUMBER.findall(text) if len(n) >= 2)
 
 
+# A paragraph this short that calls the reader to act is a site's newsletter or donation box.
+_PROMOTION_LINE_CHARS = 500
+
+
+def opening(text: str) -> str:
+    """The first MAX_BODY_CHARS of the article's own words. Photo credits, players and the
+    site's calls to action ("Sign up for Take Action Now and get three actions in your inbox")
+    are left out: pages of one site that share such boxes are not one event."""
+    lines = [
+        line
+        for line in content_lines(text[: MAX_BODY_CHARS * 3])
+        if len(line) > _PROMOTION_LINE_CHARS or not is_promotion(line)
+    ]
+    return "\n".join(lines)[:MAX_BODY_CHARS]
+
+
 def analyze(title: str, text: str, language: str | None) -> AnalyzedText:
-    body = text[:MAX_BODY_CHARS]
+    body = opening(text)
     title_terms = terms(title, language)
     lede_cut = lede_end(body)
     lede_terms = terms(body[:lede_cut], language)
