@@ -167,3 +167,65 @@ def test_rank_prefers_wider_and_newer_coverage(db, settings) -> None:  # type: i
     # Twelve hours newer is worth as much as twice the outlets.
     later = T0.replace(hour=T0.hour + 12)
     assert abs(rank_score(1, 0, later) - rank_score(3, 0, T0)) < 1e-9
+
+
+def test_headline_and_summary_come_from_reports_and_opinion_pieces_are_marked(db, settings) -> None:  # type: ignore[no-untyped-def]
+    from newsprism.analyze.views import story_detail
+
+    story_id = add_story(db)
+    report = add_article(
+        db,
+        story_id,
+        None,
+        "Senate passes budget bill after overnight session",
+        "The Senate passed a $1.2 trillion budget bill early Friday after an overnight session, "
+        "sending it to the House. The bill funds the government through September.",
+    )
+    columns = [
+        add_article(
+            db,
+            story_id,
+            None,
+            title,
+            text,
+            hours=1 + n,
+        )
+        for n, (title, text) in enumerate(
+            [
+                (
+                    "Opinion: The Senate budget bill is a disgrace",
+                    "The Senate budget bill passed on Friday is a disgrace. The Senate budget "
+                    "bill spends too much, and the Senate budget bill will be paid by our kids.",
+                ),
+                (
+                    "The Senate budget bill betrays every voter",
+                    "Opinion contributor\n\nThe Senate budget bill passed on Friday betrays "
+                    "voters. The Senate budget bill is the worst budget bill in a decade.",
+                ),
+            ]
+        )
+    ]
+    assert refresh_dirty_stories(db, settings) == 1
+    row = _story(db, story_id)
+    assert row.headline_article_id == report
+    summary = _summaries(db, story_id)[-1]
+    assert {i for bullet in summary.bullets for i in bullet["article_ids"]} == {report}
+    with db.read() as conn:
+        detail = story_detail(conn, story_id)
+    assert detail is not None
+    opinion = {a["id"]: a["opinion"] for a in detail["articles"]}
+    assert opinion == {report: False, columns[0]: True, columns[1]: True}
+
+
+def test_a_story_of_opinion_pieces_only_still_gets_a_headline_and_summary(db, settings) -> None:  # type: ignore[no-untyped-def]
+    story_id = add_story(db)
+    add_article(
+        db,
+        story_id,
+        None,
+        "Opinion: The Senate budget bill is a disgrace",
+        "The Senate budget bill passed on Friday is a disgrace to the chamber and its members.",
+    )
+    assert refresh_dirty_stories(db, settings) == 1
+    row = _story(db, story_id)
+    assert row.headline and _summaries(db, story_id)

@@ -217,3 +217,30 @@ def test_undated_articles_show_their_import_time_as_such(
     header = mixed.split('<div class="meta">', 1)[1].split("</div>", 1)[0]
     assert "Updated" in header and "Date unknown" not in header
     assert mixed.count("Date unknown · imported") == 1
+
+
+def test_an_opinion_piece_carries_a_badge_on_the_story_page(
+    client, db: Database, settings: Settings
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import insert
+
+    from newsprism.analyze.refresh import refresh_dirty_stories
+    from newsprism.store.schema import articles
+    from storydata import add_story
+    from webdata import _article
+
+    story_id = add_story(db)
+    pieces = [
+        ("Senate passes budget bill", "The Senate passed the budget bill on Friday."),
+        ("Opinion: The budget bill is a disgrace", "The Senate budget bill is a disgrace."),
+    ]
+    with db.write() as conn:
+        for n, (title, text) in enumerate(pieces):
+            row = _article(utcnow(), 9000 + n, title=title, text=text, story_id=story_id)
+            conn.execute(insert(articles).values(row))
+    refresh_dirty_stories(db, settings)
+    page = client.get(f"/stories/{story_id}")
+    assert page.status_code == 200
+    assert page.text.count(">Opinion</span>") == 1
+    detail = client.get(f"/api/stories/{story_id}").json()
+    assert sorted(a["opinion"] for a in detail["articles"]) == [False, True]

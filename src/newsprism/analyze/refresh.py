@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from newsprism.analyze.framing import CorpusCounts
+from newsprism.analyze.opinion import reports_first
 from newsprism.analyze.story_analysis import analyze_story, article_sides
 from newsprism.config import Settings
 from newsprism.models import OutletProfile
@@ -103,7 +104,7 @@ def _needs_new_summary(
 def _summary_sources(
     articles: Sequence[StoryArticle], sides: dict[int, str]
 ) -> list[SourceArticle]:
-    independent = sorted((a for a in articles if a.repost_of is None), key=lambda a: (a.when, a.id))
+    independent = sorted(reports_first(articles), key=lambda a: (a.when, a.id))
     return [
         SourceArticle(a.id, a.title, a.lede, None if sides[a.id] == "unrated" else sides[a.id])
         for a in independent[:SUMMARY_MAX_ARTICLES]

@@ -15,6 +15,7 @@ from typing import Any
 from newsprism.analyze.blindspots import BlindspotRules, find_blindspot
 from newsprism.analyze.coverage import SIDES, coverage_details, outlet_side
 from newsprism.analyze.framing import CorpusCounts, article_terms, framing, headlines_by_side
+from newsprism.analyze.opinion import reports_first
 from newsprism.analyze.tags import story_tags
 from newsprism.analyze.terms import framing_terms, framing_text
 from newsprism.config import Settings
@@ -60,7 +61,7 @@ def _headline(
     previous: Mapping[str, Any] | None,
     terms: Mapping[int, list[str]],
 ) -> HeadlineChoice | None:
-    independent = [a for a in articles if a.repost_of is None] or list(articles)
+    independent = reports_first(articles)
     candidates = []
     for a in independent:
         profile = profiles.get(a.outlet_id) if a.outlet_id is not None else None

@@ -50,7 +50,7 @@ Article (in a detail)::
     bias (combined score −3…+3 or None), bias_label ("Lean Left"…), side (left | center |
     right | unrated), factuality (label or None), ownership (category or None),
     repost_of (article id or None), reposted_by (reposts of it in this story),
-    explanation (the clusterer's, or None), cluster_score
+    opinion (a column, op-ed or editorial, by its address, label or note), explanation (the clusterer's, or None), cluster_score
 
 Coverage, bias, factuality and ownership in a detail are computed from the current articles and
 ratings when the page is read, so they always agree with the article list; the blindspot flag,
@@ -68,6 +68,7 @@ from sqlalchemy import Connection
 
 from newsprism.analyze.blindspots import BlindspotRules, find_blindspot
 from newsprism.analyze.coverage import coverage_details, outlet_side
+from newsprism.analyze.opinion import is_opinion
 from newsprism.config import Settings
 from newsprism.models import BIAS_LABELS, OutletProfile
 from newsprism.registry.profiles import outlet_profiles
@@ -170,6 +171,7 @@ def _article_dict(
         "ownership": profile.ownership if profile else None,
         "repost_of": article.repost_of,
         "reposted_by": reposted_by,
+        "opinion": is_opinion(article.url, article.title, article.lede),
         "explanation": article.explanation,
         "cluster_score": article.cluster_score,
     }

@@ -99,8 +99,10 @@ def _print_story(detail: dict[str, Any]) -> None:
     for name in ("id", "outlet", "side", "factuality", "published", "title"):
         table.add_column(name, overflow="fold")
     for a in detail["articles"]:
-        title = escape(a["title"]) + (
-            f" [dim](repost of {a['repost_of']})[/]" if a["repost_of"] else ""
+        title = (
+            ("[dim]Opinion:[/] " if a.get("opinion") else "")
+            + escape(a["title"])
+            + (f" [dim](repost of {a['repost_of']})[/]" if a["repost_of"] else "")
         )
         table.add_row(
             str(a["id"]),

@@ -60,6 +60,7 @@ class StoryArticle(Open):
     factuality: Any = None
     ownership: Any = None
     repost_of: int | None = None
+    opinion: bool = False  # a column, op-ed or editorial rather than a report
 
 
 class StoryDetail(Open):

@@ -1,0 +1,63 @@
+"""Is an article an opinion piece (a column, an op-ed, an editorial) rather than a report?
+
+Outlets say so in three places, and each is read here: the address ("/opinion/", "/opinions/",
+"/commentisfree/"), a label before the headline ("Opinion: …", "Op-Ed | …") and a note at the
+top of the text ("Opinion contributor", "The opinions expressed in this commentary are his
+own"). A story page marks such articles, and its headline and summary come from the reports
+when it has any: a summary states what happened, a column argues about it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from newsprism.store.story_pages import StoryArticle
+
+# Path segments that hold opinion pages on news sites.
+_SECTIONS = frozenset(
+    [
+        "opinion",
+        "opinions",
+        "commentary",
+        "commentisfree",
+        "op-ed",
+        "op-eds",
+        "oped",
+        "opeds",
+        "editorial",
+        "editorials",
+        "columns",
+        "columnists",
+        "column",
+        "letters",
+        "letters-to-the-editor",
+    ]
+)
+_TITLE_LABEL = re.compile(
+    r"^\s*(?:opinion|op-ed|oped|editorial|column|commentary|guest column|guest essay)\s*[:|–—-]\s",
+    re.IGNORECASE,
+)
+# How far into the text a publisher's note about the author's views stands.
+_NOTE_CHARS = 400
+_NOTE = re.compile(
+    r"\bopinion contributor\b|\b(?:opinions|views) expressed (?:in this|here|are)"
+    r"|^\s*(?:opinion|op-ed|editorial|commentary)\s*[:|–—-]\s",
+    re.IGNORECASE,
+)
+
+
+def is_opinion(url: str, title: str, text: str) -> bool:
+    path = urlsplit(url).path.lower() if url else ""
+    if any(segment in _SECTIONS for segment in path.split("/")):
+        return True
+    return bool(_TITLE_LABEL.match(title) or _NOTE.search(text[:_NOTE_CHARS]))
+
+
+def reports_first(articles: Sequence[StoryArticle]) -> list[StoryArticle]:
+    """The story's independent reports that are not opinion pieces; the opinion pieces when it
+    has nothing else; all its articles when every one is a repost."""
+    independent = [a for a in articles if a.repost_of is None] or list(articles)
+    reports = [a for a in independent if not is_opinion(a.url, a.title, a.lede)]
+    return reports or independent
