@@ -13,6 +13,7 @@ from newsprism.analyze.framing import CorpusCounts, framing, headlines_by_side, 
 from newsprism.analyze.tags import clean_name, story_tags, tag_kind
 from newsprism.analyze.terms import framing_terms, framing_text
 from newsprism.store.story_pages import StoryArticle, meta_value
+from newsprism.summarize.sentences import DATELINE
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 CORPUS = CorpusCounts(
@@ -279,3 +280,186 @@ def test_a_dateline_gives_no_tags() -> None:
     names = _tag_names(ledes)
     assert "Pfizer" in names
     assert not names & {"WASHINGTON", "AP"}
+
+
+def test_a_number_opening_a_sentence_is_no_part_of_a_name() -> None:
+    from newsprism.analyze.names import names
+
+    found = names(
+        "Four Minneapolis police officers were fired. Dozens of House Democrats met.", "en"
+    )
+    assert {"Minneapolis", "House Democrats"} <= found
+    assert not any(n.startswith(("Four", "Dozens")) for n in found)
+    # Inside a sentence a capitalized number is part of the name.
+    assert "Big Four" in names("The deal was signed by the Big Four on Monday.", "en")
+
+
+def test_a_number_that_begins_a_name_stays_in_it() -> None:
+    from newsprism.analyze.names import names
+
+    found = names(
+        'Using the 25th Amendment came up on CBS\' "60 Minutes" and in the 9th Circuit.', "en"
+    )
+    assert {"25th Amendment", "60 Minutes", "9th Circuit"} <= found
+    assert not {"Amendment", "Minutes", "Circuit"} & found
+    # After a count, one capitalized word is what is counted; a year is no count.
+    found = names(
+        "He told CBS' 60 Minutes that 20 Republicans knew of the 2012 Benghazi attack.", "en"
+    )
+    assert not {"Minutes", "Republicans"} & found
+    assert "Benghazi" in found
+
+
+def test_lower_case_particles_stay_inside_a_name() -> None:
+    from newsprism.analyze.names import names
+
+    found = names(
+        "The raid killed Abu Bakr al-Baghdadi, Luiz Inácio Lula da Silva said, and Mayor Bill de "
+        "Blasio agreed that al Qaeda lost a rival.",
+        "en",
+    )
+    assert {"Abu Bakr al-Baghdadi", "Luiz Inácio Lula da Silva", "al Qaeda"} <= found
+    assert (
+        "Mayor Bill de Blasio" in found and clean_name("Mayor Bill de Blasio") == "Bill de Blasio"
+    )
+    assert not {"Abu Bakr", "Luiz Inácio Lula", "Qaeda"} & found
+    assert tag_kind("Abu Bakr al-Baghdadi") == "person"
+
+
+def test_and_or_for_inside_the_name_of_a_body_stay_in_it() -> None:
+    from newsprism.analyze.names import names
+
+    found = names(
+        "He ended Deferred Action for Childhood Arrivals (DACA), the House Ways and Means "
+        "Committee said, and the Center for American Progress objected.",
+        "en",
+    )
+    assert {
+        "Deferred Action for Childhood Arrivals",
+        "House Ways and Means Committee",
+        "Center for American Progress",
+    } <= found
+    assert not {"Deferred Action", "Childhood Arrivals", "House Ways", "Means Committee"} & found
+    found = names("They end the Immigration and Customs Enforcement, or ICE, raids.", "en")
+    assert "Immigration and Customs Enforcement" in found
+
+
+def test_and_or_for_between_separate_names_split_them() -> None:
+    from newsprism.analyze.names import names
+
+    found = names(
+        "He met Obama, Biden and Clinton. Then Trump and Pelosi spoke, House Republicans and White "
+        "House aides argued, and it was a win at the Supreme Court for Trump and U.S. lawmakers.",
+        "en",
+    )
+    assert {
+        "Biden",
+        "Clinton",
+        "Pelosi",
+        "House Republicans",
+        "White House",
+        "Supreme Court",
+    } <= found
+    assert not any(" and " in n or " for " in n or "U." in n for n in found)
+
+
+def test_a_day_named_by_the_word_before_it_keeps_it() -> None:
+    from newsprism.analyze.names import names
+
+    found = names(
+        'Stocks had their worst day since "Black Monday" as Independence Day neared.', "en"
+    )
+    assert {"Black Monday", "Independence Day"} <= found
+    assert clean_name("Black Monday") == "Black Monday"
+    assert clean_name("Super Tuesday") == "Super Tuesday"
+    assert clean_name("Independence Day") == "Independence Day"
+    # A weekday after a person or a place is when it happened; "Today" after a name is in it.
+    assert clean_name("President Trump Tuesday") == "Trump"
+    assert clean_name("Cincinnati Thursday") == "Cincinnati"
+    assert clean_name("USA Today") == "USA Today"
+
+
+def test_a_slash_ends_a_name_and_datelines_and_photo_credits_give_no_tags() -> None:
+    from newsprism.analyze.names import names
+
+    assert {"CNN", "ORC International"} <= names("A new CNN/ORC International poll shows it.", "en")
+    for dateline in ("NEW YORK/WASHINGTON (Reuters) - ", "WASHINGTON (CBSDC/AP) — "):
+        assert DATELINE.sub("", dateline + "The rule", count=1) == "The rule"
+    ledes = [
+        "NEW YORK/WASHINGTON (Reuters) - Senators met Pfizer executives on Tuesday.",
+        "NEW YORK/WASHINGTON (Reuters) - The Senate heard from Pfizer.",
+        "The Senate met Pfizer about the vaccine deal this week. | M. Scott Mahaskey/POLITICO "
+        "Congress House Dems authorize a subpoena for the full report",
+        "Senators met Pfizer about the vaccine deal on Monday. | M. Scott Mahaskey/POLITICO "
+        "Congress House Dems authorize a subpoena for the full report",
+    ]
+    found = _tag_names(ledes)
+    assert "Pfizer" in found
+    assert not any(
+        word in n for n in found for word in ("YORK", "WASHINGTON", "Mahaskey", "POLITICO", "Dems")
+    )
+
+
+def test_a_common_word_opening_a_sentence_is_no_part_of_a_name() -> None:
+    from newsprism.analyze.names import names
+
+    found = names(
+        "Sometimes Congress goes beyond parody. Parents of Texas boy sue. Recently I've wondered.",
+        "en",
+    )
+    assert {"Congress", "Texas"} <= found
+    assert not any(n.startswith(("Sometimes", "Parents", "Recently")) for n in found)
+    assert clean_name("I've") is None
+
+
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [
+        ("Supreme Court Justice Brett Kavanaugh", "Brett Kavanaugh"),
+        ("Supreme Court Justice", None),
+        ("SEAL Eddie Gallagher", "Eddie Gallagher"),
+        ("Navy SEAL Eddie Gallagher", "Eddie Gallagher"),
+        ("Trump AG William Barr", "William Barr"),
+        ("Trump AG", None),
+        ("House Judiciary Committee Chair Jerry Nadler", "Jerry Nadler"),
+        ("Kentucky Democrat", None),
+        ("Sens", None),
+    ],
+)
+def test_titles_inside_a_run_are_taken_off_the_person(surface: str, name: str | None) -> None:
+    assert clean_name(surface) == name
+
+
+def test_a_hyphenated_description_is_no_name_but_the_name_in_it_is() -> None:
+    from newsprism.analyze.names import names
+
+    found = names(
+        "The Chinese-ruled city fought Obama-era rules and Tea Party-backed groups, Alexandria "
+        "Ocasio-Cortez told Coca-Cola and the Obama-Biden team.",
+        "en",
+    )
+    assert {"Obama", "Tea Party", "Alexandria Ocasio-Cortez", "Coca-Cola", "Obama-Biden"} <= found
+    assert not any(n.endswith(("-ruled", "-era", "-backed")) for n in found)
+    assert clean_name("Chinese") is None
+
+
+def test_a_name_cut_short_by_the_reading_limit_is_no_tag() -> None:
+    from newsprism.analyze.tags import TAG_CHARS
+
+    lede = "Senators met Pfizer. " + "x " * ((TAG_CHARS - 30) // 2)
+    cut = lede[: TAG_CHARS - 8] + "the White House said."
+    found = _tag_names([cut, cut])
+    assert "Pfizer" in found
+    assert not any(n.startswith("White") for n in found)
+
+
+def test_a_name_split_at_for_counts_for_the_whole_name_the_story_spells_out() -> None:
+    ledes = [
+        "The president said he would end Deferred Action for Childhood Arrivals (DACA) soon.",
+        "The court said that the Deferred Action for Childhood Arrivals program must go on.",
+        "Judges said that the Deferred Action for Childhood Arrivals policy was lawful.",
+    ]
+    articles = [_article(i, "x", lede) for i, lede in enumerate(ledes)]
+    tags = {t["name"]: t["articles"] for t in story_tags(articles)}
+    assert tags["Deferred Action for Childhood Arrivals"] == 3
+    assert not {"Deferred Action", "Childhood Arrivals"} & set(tags)

@@ -45,8 +45,14 @@ _ORGANISATION_WORDS = """party department ministry agency administration commiss
     university college school hospital bank fund company corp corporation inc ltd group
     association union federation foundation institute organization organisation office bureau
     service network news times post journal club league board authority cabinet caucus
-    campaign coalition alliance tribunal reserve church"""
+    campaign coalition alliance tribunal reserve church center centre"""
 ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS.split())
+# Bodies set up for a cause, whose name goes on after "for" ("Center for American Progress", "Club
+# for Growth"); after the others "for" starts another name ("Supreme Court for Trump").
+_FOR_BODIES = """center centre centers institute foundation council coalition alliance campaign club
+agency fund league organization organisation association network commission committee office
+union"""
+FOR_BODIES = frozenset(_FOR_BODIES.split())
 
 # A phrase ending in one of these names a place ("Forbes Avenue", "Fern Hollow Creek").
 _PLACE_WORDS = """avenue street road boulevard highway bridge river creek lake sea ocean bay beach
@@ -54,35 +60,32 @@ island islands mountain mountains valley county province state city town village
 airport station harbor harbour port canal strait desert forest district region"""
 PLACE_WORDS = frozenset(_PLACE_WORDS.split())
 
-# Titles before a name: the tag is the person ("Joe Biden"), not the office.
-_HONORIFICS = """president vice mayor governor gov sen senator rep representative secretary
-minister prime chancellor premier king queen prince princess pope judge justice chief gen general
-dr mr mrs ms sir lord lady speaker leader chairman chairwoman ceo former pm mp counsel attorney
-deputy ambassador commissioner director spokesman spokeswoman spokesperson sheriff lt col sgt
-rev archbishop cardinal bishop rabbi imam dame associate assistant acting interim admiral adm
-commander""".replace(".", "")
+# Titles before a name: the tag is the person ("Joe Biden"), not the office; "AG" is the attorney
+# general, "SEAL" a rank of sorts ("Navy SEAL Eddie Gallagher").
+_HONORIFICS = """president vice mayor governor gov govs sen sens senator rep reps representative
+secretary minister prime chancellor premier king queen prince princess pope judge justice chief gen
+general dr mr mrs ms sir lord lady speaker leader chairman chairwoman ceo former pm mp counsel
+attorney deputy ambassador commissioner director spokesman spokeswoman spokesperson sheriff lt col
+sgt rev archbishop cardinal bishop rabbi imam dame associate assistant acting interim admiral adm
+commander chair ag seal""".replace(".", "")
 HONORIFICS = frozenset(_HONORIFICS.split())
 
 # Capitalized by convention, never what a story is about.
-# Days, which also end a run after a name ("Cincinnati Thursday"); months do not ("Theresa May").
-DAYS = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "today",
-        "yesterday",
-    ]
-)
+# Weekdays are capitalized wherever they stand, so one after a name is most often when something
+# happened ("Cincinnati Thursday") and is cut from the name; "Today" capitalized after a name is
+# part of it ("USA Today").
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday"
+WEEKDAYS = frozenset(_WEEKDAYS.split())
+DAYS = WEEKDAYS | {"today", "yesterday"}
+# Words that, with a weekday, name a day ("Black Monday", "Super Tuesday") and are no name alone.
+_DAY_NAMING = "black cyber super good giving ash holy palm easter fat bloody"
+DAY_NAMING = frozenset(_DAY_NAMING.split())
 _NOT_NAMES = """january february march april may june july august september october november
 december jan feb mar apr jun jul aug sep sept oct nov dec tomorrow
-breaking update live watch video photos opinion analysis exclusive"""
-# Photo credits and player captions that precede a lede ("Image copyright Getty Images").
-_BOILERPLATE = "image images media copyright caption getty photo video"
+breaking update live watch video photos opinion analysis exclusive i've i’ve i'd i’d i'll i’ll"""
+# Photo credits and player captions that precede a lede ("Image copyright Getty Images",
+# "REUTERS/Joshua Roberts/File").
+_BOILERPLATE = "image images media copyright caption getty photo video file"
 BOILERPLATE = frozenset(_BOILERPLATE.split())
 NOT_NAMES = frozenset(_NOT_NAMES.split()) | DAYS | BOILERPLATE
 
@@ -91,7 +94,7 @@ NOT_NAMES = frozenset(_NOT_NAMES.split()) | DAYS | BOILERPLATE
 _AFFILIATIONS = """american russian chinese british european african asian arab latino hispanic
 mexican canadian israeli palestinian iranian iraqi syrian afghan ukrainian korean japanese german
 french italian spanish irish scottish welsh english indian pakistani turkish saudi cuban
-venezuelan brazilian australian democratic republican conservative liberal"""
+venezuelan brazilian australian democratic democrat republican conservative liberal"""
 AFFILIATIONS = frozenset(_AFFILIATIONS.split())
 # Describing words that also end real names ("Kanye West"): a phrase of nothing but these and
 # titles is not a name ("North", "South Korean"), one with a name in it is.
@@ -101,3 +104,19 @@ DESCRIPTIVE = AFFILIATIONS | frozenset(_COMPASS_AND_SCOPE.split())
 # Titles that are also surnames ("Steve King", "Mike Judge"): not read as an office inside a run.
 _SURNAME_TITLES = "king queen prince princess lord lady dame sir pope judge justice"
 SURNAME_TITLES = frozenset(_SURNAME_TITLES.split())
+
+# Words capitalized only because they open a sentence, never the start of the name after them
+# ("Four Minneapolis police officers …", "Sometimes Congress …", "Dozens of …"): numbers and
+# quantities ("one" to "three" are stopwords), adverbs and conjunctions.
+_SENTENCE_OPENERS = """four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
+hundreds thousand thousands million millions billion billions dozen dozens several scores
+sometimes often usually meanwhile instead yet later earlier recently finally eventually perhaps
+maybe already again currently previously initially ultimately separately similarly indeed however
+moreover nonetheless nevertheless otherwise apparently though although despite unlike following
+throughout neither either every another today yesterday"""
+SENTENCE_OPENERS = frozenset(_SENTENCE_OPENERS.split())
+# The lower-case end of a hyphenated description ("Obama-era", "Chinese-ruled", "Iran-backed",
+# "American-born"): besides any participle in -ed, these.
+_DESCRIPTION_ENDS = "era born held run made style like type wide friendly leaning speaking"
+DESCRIPTION_ENDS = frozenset(_DESCRIPTION_ENDS.split())

@@ -1,7 +1,9 @@
 """Names in running text: runs of capitalized words ("Bernie Sanders", "NATO", "Labour Party").
 
 A capital at the start of a sentence says nothing, so a sentence-opening run counts only when it
-is an acronym, several words long, or the same word appears capitalized mid-sentence elsewhere.
+is an acronym, several words long, or the same word appears capitalized mid-sentence elsewhere,
+and a number, adverb or plural capitalized only for opening it ("Four Minneapolis police",
+"Sometimes Congress", "Parents of Texas boy") is no part of the name after it.
 Works for Latin-script languages; German capitalizes every noun, so its names are noisier.
 """
 
@@ -9,16 +11,41 @@ from __future__ import annotations
 
 import re
 
+from newsprism.analyze.gazetteer import (
+    DESCRIPTION_ENDS,
+    DESCRIPTIVE,
+    FOR_BODIES,
+    HONORIFICS,
+    ORGANISATION_WORDS,
+    SENTENCE_OPENERS,
+)
 from newsprism.analyze.stopwords import stopwords_for
 
 # Words (with inner apostrophes and hyphens), the punctuation that ends a sentence, and the
-# punctuation that ends a name inside one: a comma, bracket, quote or spaced dash ("Obama, Biden
-# and Clinton" is three names; "(CNN) – Sen. Lindsey Graham" is two).
+# punctuation that ends a name inside one: a comma, bracket, quote, slash or spaced dash ("Obama,
+# Biden and Clinton" is three names; "(CNN) – Sen. Lindsey Graham" is two, and so is
+# "Saul Loeb/AFP").
 _TOKEN = re.compile(
-    r"[^\W_]+(?:['’\-][^\W_]+)*|(?P<end>[.!?…:;\n])|[,()\[\]{}\"“”«»—–]|(?<=\s)--?(?=\s)"
+    r"[^\W_]+(?:['’\-][^\W_]+)*|(?P<end>[.!?…:;\n])|[,()\[\]{}\"“”«»—–/]|(?<=\s)--?(?=\s)"
 )
-# Lower-case words allowed inside a name: "Bank of America", "Charles de Gaulle".
-_CONNECTORS = frozenset({"of", "de", "la", "del", "van", "von", "der", "bin", "al"})
+# Lower-case words allowed inside a name: "Bank of America", "Charles de Gaulle", "Mohammed bin
+# Salman", "Luiz Inácio Lula da Silva".
+_CONNECTORS = frozenset(
+    {"of", "de", "da", "la", "le", "del", "van", "von", "der", "bin", "ibn", "al"}
+)
+# "and" and "for" join separate names ("Trump and Pelosi", "a win for Biden") except inside the
+# name of a body (``_joins``).
+_JOINERS = frozenset({"and", "for"})
+_INSIDE = _CONNECTORS | _JOINERS
+# An article written onto an Arabic name: "al-Baghdadi", "el-Sisi".
+_NAME_PREFIXES = frozenset({"al", "el", "ad", "ash", "bin", "ibn"})
+_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?")
+# An acronym defined right after a name: "… Arrivals (DACA)", "… Arrivals, or DACA,".
+_ACRONYM = re.compile(r"\s*(?:\(|,? or )([A-Z]{2,8})(?![\w-])")
+_QUOTES = "\"'“‘"
+# Words that make the part before an "and" a name of its own ("House Speaker Nancy Pelosi and
+# White House", "House Republicans and …"), not a matter a committee is named after.
+_NOT_MATTERS = HONORIFICS | DESCRIPTIVE
 
 
 def names(text: str, language: str | None = None) -> set[str]:
@@ -28,15 +55,26 @@ def names(text: str, language: str | None = None) -> set[str]:
     openers: set[str] = set()
     run: list[str] = []
     run_at_start = False
+    run_end = 0
+    # The run follows a count ("20 Republicans", "CBS' 60 Minutes"): one plural is what is
+    # counted ("recording 1 Michigan has been" names a state).
+    counted = False
     at_start = True
 
-    def close() -> None:
-        while run and run[-1].lower() in _CONNECTORS:
+    def close(owned: bool = False) -> None:
+        nonlocal counted
+        if not run:
+            return
+        while run and (run[-1].lower() in _CONNECTORS or run[-1] in _JOINERS):
             run.pop()
-        if run:
-            phrase = " ".join(run)
-            (openers if run_at_start else found).add(phrase)
+        if len(run) > (1 if counted else 0):
+            if _JOINERS.isdisjoint(run):
+                (openers if run_at_start else found).add(" ".join(run))
+            else:
+                for i, part in enumerate(_parts(run, text, run_end, owned)):
+                    (openers if run_at_start and i == 0 else found).add(" ".join(part))
         run.clear()
+        counted = False
 
     initial_dot = False
     for match in _TOKEN.finditer(text):
@@ -55,33 +93,69 @@ def names(text: str, language: str | None = None) -> set[str]:
         possessive = word.endswith(("'s", "’s"))
         if possessive:
             word = word[:-2]
-        if run and len(word) == 1 and word.isupper() and text[match.end() : match.end() + 1] == ".":
+        if (
+            run
+            and run[-1] not in _JOINERS
+            and len(word) == 1
+            and word.isupper()
+            and text[match.end() : match.end() + 1] == "."
+        ):
             run.append(word + ".")
+            run_end = match.end() + 1
             initial_dot = True
             at_start = False
             continue
+        # "Obama-era", "Iran-backed": a description, whose name ends the run like an owner's.
+        described = None
+        if "-" in word:
+            described = _described_name(word)
+            word = described or word
         # "New" is a stopword, but capitalized mid-sentence it starts a name ("New York", "New
         # Zealand"); at a sentence's start it is only the adjective ("New FBI records show…").
         capital = (
             word[0].isupper()
             and len(word) > 1
             and (word.lower() not in stop or (word == "New" and not at_start))
+        ) or (
+            word[0] in "aeib"
+            and ("-" in word or word in ("al", "el"))
+            and _prefixed_name(word, text, match.end())
         )
-        if capital:
-            if not run:
-                run_at_start = at_start
-            run.append(word)
-            if possessive:
-                # The owner's name ends at its 's: "CNN's Larry King Live" is CNN and a show.
-                close()
+        if capital and not run:
+            if at_start and _opens_sentence_only(word, text, match.end()):
                 at_start = False
                 continue
-        elif run and word in _CONNECTORS:
+            run_at_start = at_start
+            start = match.start()
+            # Only a digit one or three characters back can end a number ("60 ", "25th ").
+            number, quoted = (
+                _number_before(text, start)
+                if text[start - 2 : start - 1].isdigit() or text[start - 4 : start - 3].isdigit()
+                else ("", False)
+            )
+            if number:
+                # "the 25th Amendment", "“60 Minutes”": the number is part of the name; a year
+                # is not a count ("the 2012 Benghazi attack").
+                if quoted or not number.isdigit():
+                    run.append(number)
+                else:
+                    counted = len(number) <= 3 and word.endswith("s")
+        if capital:
             run.append(word)
-        elif run and word == "May":
-            # The one month that is also a stopword ("may"): after a name it is the surname
-            # ("Theresa May"), where other capitalized stopwords ("CNN The") are noise.
+            run_end = match.end()
+            if possessive or described:
+                # The owner's name ends at its 's: "CNN's Larry King Live" is CNN and a show.
+                close(owned=possessive)
+                at_start = False
+                continue
+        elif run and word in _INSIDE:
             run.append(word)
+        elif run and word in ("May", "Day"):
+            # The month that is also a stopword ("may") is a surname after a name ("Theresa
+            # May"), and "Day" ends the name of one ("Independence Day"), where other capitalized
+            # stopwords ("CNN The") are noise.
+            run.append(word)
+            run_end = match.end()
         else:
             close()
         at_start = False
@@ -93,6 +167,105 @@ def names(text: str, language: str | None = None) -> set[str]:
         if phrase.isupper() or " " in phrase or phrase in mid_sentence_words:
             found.add(phrase)
     return found
+
+
+def _number_before(text: str, start: int) -> tuple[str, bool]:
+    """The number right before a word ("25th", "60"), and whether it opens a quotation."""
+    head = text[max(0, start - 10) : start]
+    if not head.endswith(" ") or not head[-2:-1].isalnum():
+        return "", False
+    token = head[:-1].rsplit(None, 1)[-1]
+    number = token.lstrip(_QUOTES)
+    if not _NUMBER.fullmatch(number):
+        return "", False
+    return number, number != token
+
+
+def _described_name(word: str) -> str | None:
+    """The name in a hyphenated description ("Obama-era" → "Obama", "Party-backed" → "Party"
+    of "Tea Party"), None for any other word ("Ocasio-Cortez", "Kim Jong-un")."""
+    if not word[0].isupper():
+        return None
+    parts = word.split("-")
+    for i, part in enumerate(parts[1:], start=1):
+        if part[:1].islower() and (part.endswith("ed") or part in DESCRIPTION_ENDS):
+            return "-".join(parts[:i])
+    return None
+
+
+def _prefixed_name(word: str, text: str, end: int) -> bool:
+    """ "al-Baghdadi", "el-Sisi", and "al" or "el" before a capital ("al Qaeda")."""
+    if word in ("al", "el"):
+        return text[end : end + 1] == " " and text[end + 1 : end + 2].isupper()
+    head, _, rest = word.partition("-")
+    return head in _NAME_PREFIXES and rest[:1].isupper()
+
+
+def _opens_sentence_only(word: str, text: str, end: int) -> bool:
+    """A word capitalized because it opens the sentence, not part of the name after it: a number,
+    an adverb ("Four Minneapolis police", "Sometimes Congress") or a plural before "of"
+    ("Parents of Texas boy", "Members of Congress")."""
+    if word.lower() in SENTENCE_OPENERS:
+        return True
+    return word.endswith("s") and not word.endswith("ss") and text.startswith(" of ", end)
+
+
+def _organisation(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in ORGANISATION_WORDS or lowered.removesuffix("s") in ORGANISATION_WORDS
+
+
+def _parts(run: list[str], text: str, end: int, owned: bool) -> list[list[str]]:
+    """The run as one name, or its names where an "and" or a "for" separates them."""
+    if _spelled_out(run, text, end):
+        return [run]
+    parts: list[list[str]] = []
+    start = 0
+    for i, word in enumerate(run):
+        if word not in _JOINERS:
+            continue
+        following = next((j for j in range(i + 1, len(run)) if run[j] in _JOINERS), len(run))
+        if not _joins(word, run[start:i], run[i + 1 : following], owned and following == len(run)):
+            parts.append(run[start:i])
+            start = i + 1
+    parts.append(run[start:])
+    for part in parts:
+        while part and part[-1] in _CONNECTORS:
+            part.pop()
+    return [part for part in parts if part]
+
+
+def _spelled_out(run: list[str], text: str, end: int) -> bool:
+    """ "Deferred Action for Childhood Arrivals (DACA)", "…, or DACA,": the acronym defined after
+    the run spells (nearly) all its capitals, so the run is one name."""
+    match = _ACRONYM.match(text, end)
+    if match is None:
+        return False
+    capitals = [w[0] for w in run if w[0].isupper()]
+    acronym = match.group(1)
+    if len(acronym) < len(capitals) - 1:
+        return False
+    letters = iter(capitals)
+    return all(letter in letters for letter in acronym)
+
+
+def _joins(joiner: str, left: list[str], right: list[str], owned: bool) -> bool:
+    """Whether "and"/"for" is inside one name: a body for a cause ("Center for American
+    Progress", "Club for Growth", not "Supreme Court for Trump"), or a committee named after two
+    matters ("House Ways and Means Committee", not "House Republicans and White House")."""
+    if not left or not right:
+        return False
+    if joiner == "for":
+        # An owner at the end is named on its own: "Deutsche Bank for Trump's records".
+        titled = any(w.lower().rstrip(".") in HONORIFICS for w in right)
+        return left[-1].lower() in FOR_BODIES and not owned and not titled
+    inner = left[1:]
+    return (
+        len(left) >= 2
+        and _organisation(left[0])
+        and _organisation(right[-1])
+        and not any(_organisation(w) or w.lower().rstrip(".") in _NOT_MATTERS for w in inner)
+    )
 
 
 # "in Pittsburgh", "near Kharkiv": a name after these prepositions is most often a place ("from"

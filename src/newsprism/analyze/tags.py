@@ -15,7 +15,7 @@ from urllib.parse import quote_plus
 from newsprism.analyze.gazetteer import (
     AFFILIATIONS,
     BOILERPLATE,
-    DAYS,
+    DAY_NAMING,
     DESCRIPTIVE,
     HONORIFICS,
     NOT_NAMES,
@@ -23,6 +23,7 @@ from newsprism.analyze.gazetteer import (
     PLACE_WORDS,
     PLACES,
     SURNAME_TITLES,
+    WEEKDAYS,
 )
 from newsprism.analyze.names import names, place_cues
 from newsprism.store.story_pages import StoryArticle
@@ -44,7 +45,8 @@ def tag_kind(name: str) -> str:
         w in ORGANISATION_WORDS for w in words
     ):
         return "organisation"
-    if 2 <= len(words) <= 3 and all(w.isalpha() for w in words):
+    # "Alexandria Ocasio-Cortez", "Beto O'Rourke", "Abu Bakr al-Baghdadi" are people too.
+    if 2 <= len(words) <= 3 and all(w.replace("-", "").replace("'", "").isalpha() for w in words):
         return "person"
     return "other"
 
@@ -55,12 +57,38 @@ def _title_word(word: str) -> bool:
     return all(part in HONORIFICS for part in word.split("-"))
 
 
-def _office_word(word: str) -> bool:
-    return _title_word(word) and word.lower().rstrip(".") not in SURNAME_TITLES
+def _is_office(words: list[str], i: int) -> bool:
+    """Whether ``words[i]`` is an office. A title that is also a surname ("Steve King") is one only
+    after a body or another title ("Supreme Court Justice Brett Kavanaugh", "Chief Justice")."""
+    word = words[i]
+    if not _title_word(word):
+        return False
+    if word.lower().rstrip(".") not in SURNAME_TITLES:
+        return True
+    return i > 0 and (words[i - 1].lower() in ORGANISATION_WORDS or _title_word(words[i - 1]))
+
+
+def _cut_day(words: list[str]) -> bool:
+    """A weekday after a name is when it happened ("President Trump Tuesday"), except after a word
+    that names a day with it ("Black Monday", "Super Tuesday")."""
+    return words[-1].lower() in WEEKDAYS and words[-2].lower() not in DAY_NAMING
 
 
 # A handle in an embedded post ("@TuckerCarlson") is an account, not a name in the story.
 _HANDLE = re.compile(r"(?<![\w@])@\w+")
+# A photo credit left inside the text ("Chip Somodevilla/Getty Images", "REUTERS/Kevin Lamarque"):
+# a photographer and an agency in capitals. After a caption's bar, the rest of the line is the
+# page's heading ("… | M. Scott Mahaskey/POLITICO Congress House Dems authorize subpoena …"),
+# where a section's name runs into the headline. "CNN/ORC" and "CNN/Washington Post" (a poll's
+# sponsors) are names.
+_PHOTOGRAPHER = r"(?:[A-Z][\w'’-]+\s){1,2}[A-Z][\w'’-]+"
+_AGENCY = r"(?:[A-Z]{2,}\b(?: Photo)?|Getty Images)"
+_PHOTO_CREDIT = re.compile(
+    r"(?P<bar>\|\s+(?:[A-Z]\.\s*)?)?"
+    rf"\b(?P<credit>{_PHOTOGRAPHER}/{_AGENCY}(?:/{_AGENCY})*|{_AGENCY}/{_PHOTOGRAPHER})"
+    r"(?(bar)[^\n]*)"
+)
+_JOINED = re.compile(r" (?:and|for) ")
 _PARTY_STATE = re.compile(r"^[DRI]-(?!Day\b)[A-Z][A-Za-z.]*$")
 
 
@@ -79,37 +107,82 @@ def clean_name(surface: str) -> str | None:
         # "Secretary of State Hillary Clinton": the department goes with the title.
         words = words[2:] if words[0] == "of" else words[1:]
     # An office inside the run: what follows it is the person when it is a full name.
-    offices = [i for i, w in enumerate(words) if _office_word(w)]
+    offices = [i for i in range(len(words)) if _is_office(words, i)]
     if offices and len(words) - offices[-1] - 1 >= 2:
         words = words[offices[-1] + 1 :]
     # Boilerplate or a day after a name ("Reuters Image", "Cincinnati Thursday") is not part of it.
-    while len(words) > 1 and (words[-1].lower() in BOILERPLATE or words[-1].lower() in DAYS):
+    while len(words) > 1 and (words[-1].lower() in BOILERPLATE or _cut_day(words)):
         words = words[:-1]
     name = " ".join(words)
     if not words or len(name) < 2 or name.lower() in NOT_NAMES:
         return None
     if all(_title_word(w) or w.lower() in DESCRIPTIVE for w in words):
         return None
-    if _office_word(words[-1]) or words[-1].lower() in AFFILIATIONS:
+    if _is_office(words, len(words) - 1) or words[-1].lower() in AFFILIATIONS:
         return None
     return name
+
+
+def _within_limit(lede: str) -> tuple[str, str]:
+    """The lede's first TAG_CHARS characters, without a name the limit may have cut short ("… at
+    the White Ho" loses "White Ho", not only "Ho"), and the rest of the line it cut."""
+    if len(lede) <= TAG_CHARS:
+        return lede, ""
+    head, space, last = lede[:TAG_CHARS].rpartition(" ")
+    if not space:
+        head = lede[:TAG_CHARS]
+    elif last[:1].isupper():
+        while head:
+            rest, _, word = head.rpartition(" ")
+            if not (word in ("of", "and", "for") or (word[:1].isupper() and word[-1:].isalnum())):
+                break
+            head = rest
+    line_end = lede.find("\n", len(head))
+    return head, lede[len(head) : line_end if line_end >= 0 else len(lede)]
+
+
+def _credit_gap(match: re.Match[str]) -> str:
+    """What a photo credit leaves: a line break, or the text itself when it names a body ("New
+    York Times/CBS" is a poll's sponsors)."""
+    credit = match.group("credit")
+    if any(w.lower() in ORGANISATION_WORDS for w in credit.replace("/", " ").split()):
+        return match.group()
+    # What follows a credit glued to a paragraph starts that paragraph.
+    return "\n"
 
 
 def _article_names(article: StoryArticle) -> tuple[set[str], set[str]]:
     """The article's names, and those of them written where a place would be ("in X")."""
     # Headlines in Title Case capitalize every word, so their runs are not names; a headline
     # repeated at the top of the text, or a subheading, is in Title Case too.
-    lede = _HANDLE.sub(" ", without_page_furniture(article.lede[:TAG_CHARS]))
-    lines = [article.title, *DATELINE.sub("", lede, count=1).splitlines()]
-    text = "\n".join(line for line in lines if not is_title_case(line))
+    lede, cut = _within_limit(article.lede)
+    lede = _HANDLE.sub(" ", without_page_furniture(lede))
+    lede = DATELINE.sub("", lede, count=1)
+    if "/" in lede:
+        lede = _PHOTO_CREDIT.sub(_credit_gap, lede)
+    *lines, last = [article.title, *lede.splitlines()]
+    kept = [line for line in lines if not is_title_case(line)]
+    # The line the limit cut is told from a headline by all its words: "President Donald Trump
+    # asked his" alone looks like one.
+    if not is_title_case(last + cut):
+        kept.append(last)
+    text = "\n".join(kept)
     found = {name for surface in names(text, article.language) if (name := clean_name(surface))}
     return found, place_cues(text) & found
 
 
+def _name_parts(name: str) -> list[str]:
+    """What a name could be read as elsewhere: its words, and the names either side of an "and"
+    or a "for" in it ("Deferred Action for Childhood Arrivals" where no acronym follows it)."""
+    words = name.split()
+    if "and" not in words and "for" not in words:
+        return words
+    return words + _JOINED.split(name)
+
+
 def _full_name(name: str, owners: dict[str, set[str]]) -> str:
-    """A lone "Biden" or "Labour" counts for the story's one longer name that contains it."""
-    if " " in name:
-        return name
+    """A lone "Biden" or "Labour", or "Deferred Action" split from the rest of its name, counts
+    for the story's one longer name that contains it."""
     found = owners.get(name, ())
     return next(iter(found)) if len(found) == 1 else name
 
@@ -128,8 +201,8 @@ def story_tags(articles: Sequence[StoryArticle], limit: int = MAX_TAGS) -> list[
     for found in per_article:
         for name in found:
             if " " in name:
-                for word in name.split():
-                    owners.setdefault(word, set()).add(name)
+                for part in _name_parts(name):
+                    owners.setdefault(part, set()).add(name)
     mentions: Counter[str] = Counter()
     for found in per_article:
         mentions.update({_full_name(n, owners) for n in found})

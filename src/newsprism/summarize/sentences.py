@@ -25,17 +25,17 @@ _ABBREVIATIONS = frozenset(_ABBREVIATION_LIST.split())
 _INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
 _SPACE = re.compile(r"\s+")
 # Where and by whom a report was filed, before its first sentence: "SEOUL, South Korea — ",
-# "WASHINGTON (AP) — ", "(CNN) – ", "Washington (CNN) ". A place in capitals needs the dash;
-# a place in mixed case needs a wire or network credit, so that "The Federal Reserve (Fed)"
-# stays the subject it is.
+# "WASHINGTON (AP) — ", "NEW YORK/WASHINGTON (Reuters) - " (filed from two places), "(CNN) – ",
+# "Washington (CNN) ". A place in capitals needs the dash; a place in mixed case needs a wire or
+# network credit, so that "The Federal Reserve (Fed)" stays the subject it is.
 _CREDIT = (
     r"(?:AP|AFP|CNN|CNN Business|CNN Politics|Reuters|UPI|Bloomberg|CNBC|NBC|NBC News|ABC|ABC News"
     r"|CBS|CBS News|BBC)"
 )
 DATELINE = re.compile(
     r"^\s*(?:"
-    r"(?:[A-Z][A-Z.'’/-]+(?:\s[A-Z][A-Z.'’/-]+)*(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?\s*)?"
-    r"(?:\([A-Za-z. ]{2,20}\)\s*)?(?:[—–]|--?)\s+"
+    r"(?:[A-Z][A-Z.'’-]+(?:[\s/][A-Z][A-Z.'’-]+)*(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?\s*)?"
+    r"(?:\([A-Za-z./ ]{2,20}\)\s*)?(?:[—–]|--?)\s+"
     rf"|(?:[A-Z][\w.'’-]*(?:,?\s[A-Z][\w.'’-]*){{0,5}}\s+)?\({_CREDIT}\)\s*(?:(?:[—–]|--?)\s*)?"
     r")"
 )
