@@ -39,3 +39,9 @@ def test_columns_op_eds_and_editorials_are_opinion(url: str, title: str, text: s
 )
 def test_reports_that_mention_opinion_are_not_opinion(url: str, title: str, text: str) -> None:
     assert not is_opinion(url, title, text)
+
+
+def test_a_first_person_section_is_opinion() -> None:
+    assert is_opinion(
+        "https://vox.com/first-person/2019/11/12/20953221/daca-supreme-court", "My case", ""
+    )

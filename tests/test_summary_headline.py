@@ -36,6 +36,7 @@ def _choose(*candidates: HeadlineCandidate, **kwargs: int) -> int:
         "Will the infrastructure bill ever pass the Senate?",
         "Democrats slam Senate infrastructure bill",
         "WATCH: Senate votes on infrastructure bill",
+        "The Senate will vote on my bill today. We will win.",
     ],
 )
 def test_loaded_headlines_are_penalised(title: str) -> None:
@@ -92,3 +93,10 @@ def test_a_media_marker_is_trimmed_so_a_teaser_question_shows() -> None:
     assert loaded_penalty(clean_title(teaser)) > loaded_penalty(
         "Boehner moves to end DHS stalemate"
     )
+
+
+def test_a_writers_first_person_headline_loses_but_a_quoted_speaker_does_not_count() -> None:
+    essay = HeadlineCandidate(1, "Senate passes my bipartisan infrastructure bill with our votes")
+    plain = HeadlineCandidate(2, "Infrastructure bill clears Senate; House vote next")
+    assert _choose(essay, plain) == 2
+    assert loaded_penalty("Trump: My administration is working on the bill today") == 0

@@ -31,6 +31,7 @@ _SECTIONS = frozenset(
         "columns",
         "columnists",
         "column",
+        "first-person",
         "letters",
         "letters-to-the-editor",
     ]

@@ -37,6 +37,11 @@ _LOADED = re.compile(
     r"bombshell|shocking|stunning|epic|owned|unhinged|radical|chaos)\b",
     re.IGNORECASE,
 )
+# The writer speaking ("…will hear my case today", "Why I left the party"); a quoted speaker
+# after a colon ("Trump: My administration…") is a quote, penalised as one above or not at all.
+_FIRST_PERSON = re.compile(
+    r"(?<![:\"“‘'] )(?<![:\"“‘'])\b(?:I|I'm|I’m|I've|I’ve|[Mm]y|me|[Ww]e|[Oo]ur|us)\b(?!\.)"
+)
 # "Headline - Outlet" or "Headline | Outlet": the outlet's name is not part of the news.
 _SITE_SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,60}$")
 # "(+video)", "[VIDEO]", "(photos)", NPR's "Listen · 5:05": what the page carries, not what
@@ -93,6 +98,8 @@ def loaded_penalty(title: str) -> float:
     penalty += 0.25 * len(_LOADED.findall(title))
     if title.lstrip()[:1] in "\"“‘'":
         penalty += 0.2  # a quote as headline speaks for one side
+    if _FIRST_PERSON.search(title):
+        penalty += 0.4  # "Trump will not win on my case": a personal essay, not the news
     n_words = len(words)
     if n_words < MIN_WORDS or n_words > MAX_WORDS:
         penalty += 0.3
