@@ -26,8 +26,9 @@ from newsprism.analyze.gazetteer import (
     WEEKDAYS,
 )
 from newsprism.analyze.names import names, place_cues
+from newsprism.ingest.page_furniture import without_page_furniture
 from newsprism.store.story_pages import StoryArticle
-from newsprism.summarize.sentences import DATELINE, is_title_case, without_page_furniture
+from newsprism.summarize.sentences import DATELINE, is_title_case
 
 MAX_TAGS = 10
 # Names that matter are in the headline and first sentences; reading further costs time per

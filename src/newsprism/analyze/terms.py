@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from newsprism.analyze.stopwords import stopwords_for
-from newsprism.summarize.sentences import without_page_furniture
+from newsprism.ingest.page_furniture import without_page_furniture
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 # Framing reads what a reader meets first; beyond the lede, word choice says less about angle.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from newsprism.summarize.sentences import content_lines, is_promotion
+from newsprism.ingest.page_furniture import content_lines, is_promotion
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # A sentence ends at a stop followed by (quotes and) white space.

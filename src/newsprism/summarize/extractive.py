@@ -21,12 +21,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
 
+from newsprism.ingest.page_furniture import content_lines, is_photo_caption, is_promotion
 from newsprism.summarize.sentences import (
     _OPENERS,
     DATELINE,
-    content_lines,
-    is_photo_caption,
-    is_promotion,
     is_title_case,
     normalize_space,
     split_sentences,
