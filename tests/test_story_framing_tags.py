@@ -463,3 +463,16 @@ def test_a_name_split_at_for_counts_for_the_whole_name_the_story_spells_out() ->
     tags = {t["name"]: t["articles"] for t in story_tags(articles)}
     assert tags["Deferred Action for Childhood Arrivals"] == 3
     assert not {"Deferred Action", "Childhood Arrivals"} & set(tags)
+
+
+def test_an_ampersand_joins_one_name() -> None:
+    tags = _tag_names(
+        [
+            "The FDA told Johnson & Johnson on Monday to add a warning to its vaccine.",
+            "The warning to Johnson & Johnson came as AT&T and Procter & Gamble reported.",
+            "Johnson & Johnson said on Fox & Friends that the vaccine is safe.",
+            "Shares of AT&T and Procter & Gamble fell as a guest on Fox & Friends spoke.",
+        ]
+    )
+    assert {"Johnson & Johnson", "AT&T", "Procter & Gamble", "Fox & Friends"} <= tags
+    assert "Johnson Johnson" not in tags and "Fox Friends" not in tags

@@ -21,12 +21,13 @@ from newsprism.analyze.gazetteer import (
 )
 from newsprism.analyze.stopwords import stopwords_for
 
-# Words (with inner apostrophes and hyphens), the punctuation that ends a sentence, and the
-# punctuation that ends a name inside one: a comma, bracket, quote, slash or spaced dash ("Obama,
-# Biden and Clinton" is three names; "(CNN) – Sen. Lindsey Graham" is two, and so is
-# "Saul Loeb/AFP").
+# Words (with inner apostrophes, hyphens and ampersands: "AT&T"), a spaced ampersand ("Johnson &
+# Johnson"), the punctuation that ends a sentence, and the punctuation that ends a name inside
+# one: a comma, bracket, quote, slash or spaced dash ("Obama, Biden and Clinton" is three names;
+# "(CNN) – Sen. Lindsey Graham" is two, and so is "Saul Loeb/AFP").
 _TOKEN = re.compile(
-    r"[^\W_]+(?:['’\-][^\W_]+)*|(?P<end>[.!?…:;\n])|[,()\[\]{}\"“”«»—–/]|(?<=\s)--?(?=\s)"
+    r"[^\W_]+(?:['’\-&][^\W_]+)*|(?<=\s)&(?=\s)|(?P<end>[.!?…:;\n])|[,()\[\]{}\"“”«»—–/]"
+    r"|(?<=\s)--?(?=\s)"
 )
 # Lower-case words allowed inside a name: "Bank of America", "Charles de Gaulle", "Mohammed bin
 # Salman", "Luiz Inácio Lula da Silva".
@@ -36,7 +37,7 @@ _CONNECTORS = frozenset(
 # "and" and "for" join separate names ("Trump and Pelosi", "a win for Biden") except inside the
 # name of a body (``_joins``).
 _JOINERS = frozenset({"and", "for"})
-_INSIDE = _CONNECTORS | _JOINERS
+_INSIDE = _CONNECTORS | _JOINERS | {"&"}
 # An article written onto an Arabic name: "al-Baghdadi", "el-Sisi".
 _NAME_PREFIXES = frozenset({"al", "el", "ad", "ash", "bin", "ibn"})
 _NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?")
@@ -65,7 +66,7 @@ def names(text: str, language: str | None = None) -> set[str]:
         nonlocal counted
         if not run:
             return
-        while run and (run[-1].lower() in _CONNECTORS or run[-1] in _JOINERS):
+        while run and (run[-1].lower() in _CONNECTORS or run[-1] in _JOINERS or run[-1] == "&"):
             run.pop()
         if len(run) > (1 if counted else 0):
             if _JOINERS.isdisjoint(run):
@@ -84,6 +85,11 @@ def names(text: str, language: str | None = None) -> set[str]:
             initial_dot = False
             continue
         initial_dot = False
+        if word == "&":
+            # "Johnson & Johnson", "Fox & Friends": inside a name, as "of" is.
+            if run:
+                run.append(word)
+            continue
         if not word[0].isalnum():
             close()
             # Only a sentence's end makes the next capital uninformative; after a comma or a
