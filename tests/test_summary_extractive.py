@@ -586,6 +586,7 @@ def test_questions_exclamations_and_transcript_lines_are_not_bullets() -> None:
     lede = (
         "The governor refused on Saturday to resign over a racist photo in his yearbook. "
         "What is Northam saying now? "
+        'Is it legal for a governor to be "wire tapping" a race before an election? '
         "Assaulted by lies and Fake News! "
         "ABC NEWS' JONATHAN KARL: So the demand for an investigation was part of the reason. "
         'Critics asked on Sunday: "How did that language become offensive?" '
@@ -616,6 +617,13 @@ def test_bullets_do_not_open_with_a_pronoun_or_a_conjunction_that_needs_the_sent
     assert texts
     assert not any(t.split()[0] in {"He", "But", "They"} for t in texts)
     assert any(t.startswith("So far") for t in texts)
+    writer = (
+        "The Senate voted 52-48 on Tuesday to confirm the nominee to the appeals court. "
+        "I asked the senator again about the vote after the hearing on Tuesday. "
+        "We will keep reporting on the nomination as the hearings go on."
+    )
+    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Vote", writer)], every)]
+    assert texts and not any(t.split()[0] in {"I", "We"} for t in texts)
 
 
 def test_no_unit_is_a_subject_cut_from_its_verb_by_an_aside() -> None:
@@ -683,3 +691,14 @@ def test_a_bracket_is_cut_off_only_at_the_end_and_but_needs_a_subject_after_it()
         "does not apply to schools."
     )
     assert "the change does not apply to schools." in clause_spans(subject)
+
+
+def test_a_getty_credit_after_a_bar_marks_a_caption() -> None:
+    from newsprism.ingest.page_furniture import is_photo_caption
+
+    caption = (
+        "On Friday, one of Michael Flynn's closest deputies was denied clearance. | Getty CIA "
+        "freezes out top Flynn aide The agency denied a security clearance for a key aide."
+    )
+    assert is_photo_caption(caption)
+    assert not is_photo_caption("Getty Images said on Monday it would sell its archive.")

@@ -38,7 +38,7 @@ _PLAYER = re.compile(r"\bListen\s?·\s?\d{1,2}:\d\d\b")
 # A credit after a bar inside a line: "… his own. | AP Photo What to watch for …",
 # "… to resounding applause. | Mandel Ngan/AFP/Getty Images Trump vilifies …".
 _BAR_CREDIT = re.compile(
-    r"\s\|\s[^|]{0,60}?\b(?:Photos?|Getty Images|AFP|AP|Reuters|EPA|Bloomberg)\b"
+    r"\s\|\s[^|]{0,60}?\b(?:Photos?|Getty(?: Images)?|AFP|AP|Reuters|EPA|Bloomberg)\b"
 )
 # Longest text an end-of-line pattern reads: "(AP Photo/" and 80 more characters.
 _END_WINDOW = 120
