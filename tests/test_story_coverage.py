@@ -99,3 +99,17 @@ def test_an_empty_story_has_zero_coverage() -> None:
     assert figures["articles"] == 0 and figures["outlets"] == 0
     assert figures["bias_share"] == {"left": 0.0, "center": 0.0, "right": 0.0}
     assert figures["broke_the_news"] is None and figures["timeline"] == []
+
+
+def test_an_opinion_piece_is_counted_but_does_not_break_the_news(db) -> None:  # type: ignore[no-untyped-def]
+    ids = add_outlets(db, OUTLETS[:2])
+    story = add_story(db)
+    add_article(db, story, ids["left1.com"], "Opinion: The bridge was a disaster waiting", hours=0)
+    report = add_article(db, story, ids["left2.com"], "Bridge collapses into river", hours=1)
+    with db.read() as conn:
+        articles = story_articles(conn, story)
+        profiles = outlet_profiles(conn, ids.values())
+    figures = coverage_details(articles, profiles)
+    assert figures["opinion_pieces"] == 1
+    assert figures["first_published"] == "2026-03-02T08:00:00Z"
+    assert figures["broke_the_news"]["article_id"] == report

@@ -242,5 +242,6 @@ def test_an_opinion_piece_carries_a_badge_on_the_story_page(
     page = client.get(f"/stories/{story_id}")
     assert page.status_code == 200
     assert page.text.count(">Opinion</span>") == 1
+    assert "<dt>Opinion pieces</dt><dd>1</dd>" in page.text
     detail = client.get(f"/api/stories/{story_id}").json()
     assert sorted(a["opinion"] for a in detail["articles"]) == [False, True]

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from newsprism.analyze.opinion import is_opinion
 from newsprism.models import FACTUALITY_LABELS, OutletProfile
 from newsprism.store.story_pages import StoryArticle
 from newsprism.timeutil import iso
@@ -73,6 +74,11 @@ def coverage_details(
     for article in articles:
         articles_by_side[sides[article.outlet_id]] += 1
     reposts = sum(1 for a in articles if a.repost_of is not None)
+    opinion = {a.id for a in articles if is_opinion(a.url, a.title, a.lede)}
+    # A column argues about the news; the first report broke it (a story of columns only has
+    # its first column).
+    reports = [a for a in articles if a.id not in opinion] or list(articles)
+    broke = min(reports, key=lambda a: (a.when, a.id), default=None)
     first = min(articles, key=lambda a: (a.when, a.id), default=None)
     last = max(articles, key=lambda a: (a.when, a.id), default=None)
     return {
@@ -80,6 +86,7 @@ def coverage_details(
         "outlets": len(outlet_ids),
         "independent_reports": len(articles) - reposts,
         "reposts": reposts,
+        "opinion_pieces": len(opinion),
         "bias": dict(bias),
         "bias_share": _shares(bias),
         "rated_outlets": sum(bias[s] for s in SIDES),
@@ -89,7 +96,7 @@ def coverage_details(
         "countries": dict(sorted(countries.items(), key=lambda kv: (-kv[1], kv[0]))),
         "first_published": iso(first.when) if first else None,
         "last_updated": iso(last.when) if last else None,
-        "broke_the_news": _report(first, profiles) if first else None,
+        "broke_the_news": _report(broke, profiles) if broke else None,
         "latest_report": _report(last, profiles) if last else None,
         "timeline": _timeline(articles, sides),
     }

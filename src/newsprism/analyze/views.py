@@ -30,8 +30,8 @@ Story detail (``newsprism story ID --json``), the brief's keys plus::
     summary_method    "extractive" | "llm" | None
     summary_written_at str | None
     summary_versions  int             how many summaries the story has had
-    coverage          {"articles", "outlets", "independent_reports", "reposts", "bias",
-                       "bias_share", "rated_outlets", "articles_by_side", "factuality",
+    coverage          {"articles", "outlets", "independent_reports", "reposts", "opinion_pieces",
+                       "bias", "bias_share", "rated_outlets", "articles_by_side", "factuality",
                        "ownership", "countries", "first_published", "last_updated",
                        "broke_the_news": report | None, "latest_report": report | None,
                        "timeline": [{"hour", "left", "center", "right", "unrated"}]}

@@ -315,10 +315,12 @@ def tag_list(tags: Any, limit: int = 16) -> list[dict[str, str]]:
 
 
 def first_report(articles: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The article that broke the news: the earliest dated one."""
+    """The article that broke the news: the earliest dated report (opinion pieces only when the
+    story has nothing else)."""
     dated = [
         a
         for a in articles
         if a.get("date_known", True) and parse_time(a.get("published")) is not None
     ]
+    dated = [a for a in dated if not a.get("opinion")] or dated
     return min(dated, key=lambda a: parse_time(a.get("published"))) if dated else None  # type: ignore[arg-type,return-value]
