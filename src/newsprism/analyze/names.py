@@ -66,7 +66,7 @@ def names(text: str, language: str | None = None) -> set[str]:
         nonlocal counted
         if not run:
             return
-        while run and (run[-1].lower() in _CONNECTORS or run[-1] in _JOINERS or run[-1] == "&"):
+        while run and run[-1].lower() in _INSIDE:
             run.pop()
         if len(run) > (1 if counted else 0):
             if _JOINERS.isdisjoint(run):

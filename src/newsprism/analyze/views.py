@@ -50,7 +50,8 @@ Article (in a detail)::
     bias (combined score −3…+3 or None), bias_label ("Lean Left"…), side (left | center |
     right | unrated), factuality (label or None), ownership (category or None),
     repost_of (article id or None), reposted_by (reposts of it in this story),
-    opinion (a column, op-ed or editorial, by its address, label or note), explanation (the clusterer's, or None), cluster_score
+    opinion (a column, op-ed or editorial, by its address, label or note),
+    explanation (the clusterer's, or None), cluster_score
 
 Coverage, bias, factuality and ownership in a detail are computed from the current articles and
 ratings when the page is read, so they always agree with the article list; the blindspot flag,

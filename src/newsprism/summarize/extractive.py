@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import pairwise
 
 from newsprism.ingest.page_furniture import content_lines, is_photo_caption, is_promotion
 from newsprism.summarize.sentences import (
@@ -186,14 +185,12 @@ def clause_spans(sentence: str) -> list[str]:
         starts = {start for start in starts if start >= dateline.end()}
         ends = {end for end in ends if end > dateline.end()}
     # What stands between two dashes is an aside ("Tour – which Trump is reportedly
-    # unenthusiastic about – comes as…"), not a point of its own; and a span that stops at the
-    # dash closing an aside stops before its main verb ("the court ruled that the 1964 Civil
-    # Rights Act — which bans discrimination based on sex").
+    # unenthusiastic about – comes as…"), not a point of its own, however many dashes the
+    # sentence has ("that date — June 19 — and that place — Tulsa" does not give "June 19 — and
+    # that place"); and a span that stops at the dash closing an aside stops before its main verb
+    # ("the court ruled that the 1964 Civil Rights Act — which bans discrimination based on sex").
     dashes = list(_DASH.finditer(sentence))
-    asides = {sentence[a.end() : b.start()].strip() for a, b in pairwise(dashes)}
     closing = {dash.start() for dash in dashes[1::2]}
-    # From one dash to a later one is an aside too, however many dashes the sentence has ("that
-    # date — June 19 — and that place — Tulsa" does not give "June 19 — and that place").
     after_dash, before_dash = {d.end() for d in dashes}, {d.start() for d in dashes}
     # Nor does a span start inside an aside, or stop where one opens when the sentence goes on
     # in lower case after it: "The nation's gross domestic product – the value of all goods…
@@ -218,7 +215,7 @@ def clause_spans(sentence: str) -> list[str]:
         if span in seen or len(span.split()) < MIN_CLAUSE_WORDS or not _balanced(span):
             continue
         seen.add(span)
-        if span in asides or _is_fragment(span, opens_sentence):
+        if _is_fragment(span, opens_sentence):
             continue
         out.append(span)
     return out
@@ -266,7 +263,6 @@ def lede_sentences(text: str) -> list[str]:
                 if len(sentences) == LEDE_SENTENCES:
                     return sentences
         line, broken_before = following, broken_after
-    return sentences
     return sentences
 
 
