@@ -1,14 +1,15 @@
 """Quality floor of the production summarizer on the NeuS validation split.
 
 Measured 2026-11-28 with three to five bullets per story (the default), clause units without
-fragments or datelines, claims kept with their speakers, and the token model with its training
-lexicon: ROUGE-1 0.3997, ROUGE-2 0.1747, ROUGE-L 0.2603, verbatim share 1.0. At least two bullets
-score ROUGE-1 about 0.411; three bullets are the product's promise, so the floors follow that
-default (first paragraph of one article 0.366, a plain TF-IDF centroid pick 0.388). A floor is
-raised when the summarizer improves. It was lowered once, from 0.40 to 0.398, for bullets that
-read on their own: no questions, no "He…"/"But…" openings, no subject cut from its verb by a
-bracket, an aside or ", but", no sentence the text cuts off (−0.0015 on this split, about four
-stories of 307; see BENCHMARKS.md). It is not lowered to let any other change through.
+fragments or datelines, claims kept with their speakers, the token model with its training
+lexicon, and no bullet forced in that restates a chosen one: ROUGE-1 0.4051, ROUGE-2 0.1767,
+ROUGE-L 0.2658, verbatim share 1.0. At least two bullets score ROUGE-1 about 0.412; three bullets
+are the product's promise, so the floors follow that default (first paragraph of one article
+0.366, a plain TF-IDF centroid pick 0.388). A floor is raised when the summarizer improves. It
+was lowered once, from 0.40 to 0.398, for bullets that read on their own: no questions, no
+"He…"/"But…" openings, no subject cut from its verb by a bracket, an aside or ", but", no
+sentence the text cuts off (−0.0015 on this split, about four stories of 307; see
+BENCHMARKS.md). It is not lowered to let any other change through.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-FLOORS = {"rouge1": 0.398, "rouge2": 0.172, "rougeL": 0.258}
+FLOORS = {"rouge1": 0.403, "rouge2": 0.175, "rougeL": 0.263}
 
 
 @pytest.mark.evalgate

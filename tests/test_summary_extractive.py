@@ -266,6 +266,37 @@ def test_a_minimum_number_of_bullets_is_met_when_the_story_has_the_sentences() -
     assert [b.text for b in forced[: len(natural)]] == [b.text for b in natural]
 
 
+def test_a_bullet_forced_to_reach_the_minimum_is_no_paraphrase_of_a_chosen_one() -> None:
+    # The second article says what the first says in other words (43% of its content words are
+    # the first's): taking it would make three bullets of two points.
+    articles = [
+        SourceArticle(
+            1,
+            "Senate passes infrastructure bill",
+            "The Senate passed a $1.2 trillion infrastructure bill on Tuesday with the support "
+            "of 19 Republicans.",
+            side="left",
+        ),
+        SourceArticle(
+            2,
+            "Infrastructure bill clears Senate",
+            "The Senate approved the infrastructure bill on Tuesday, sending the measure to the "
+            "House.",
+            side="right",
+        ),
+        SourceArticle(
+            3,
+            "What comes next",
+            "Progressives in the House want a vote on a larger social spending plan first.",
+            side="center",
+        ),
+    ]
+    bullets = summarize_extractive(articles, SummaryOptions(min_bullets=3))
+    assert [b.article_ids for b in bullets] == [[1], [3]]
+    padded = summarize_extractive(articles, SummaryOptions(min_bullets=3, forced_max_overlap=0.6))
+    assert [b.article_ids for b in padded] == [[1], [3], [2]]
+
+
 def test_a_small_story_of_long_sentences_gets_three_bullets_from_its_clauses() -> None:
     # Three articles, one sentence each, two of them paraphrases: only clauses give three points.
     articles = [
