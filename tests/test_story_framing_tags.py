@@ -476,3 +476,35 @@ def test_an_ampersand_joins_one_name() -> None:
     )
     assert {"Johnson & Johnson", "AT&T", "Procter & Gamble", "Fox & Friends"} <= tags
     assert "Johnson Johnson" not in tags and "Fox Friends" not in tags
+
+
+def test_a_known_name_with_and_inside_stays_whole_without_its_acronym() -> None:
+    from newsprism.analyze.names import names
+
+    found = names(
+        "The Food and Drug Administration and the Securities and Exchange Commission met in Bosnia "
+        "and Herzegovina, and Trump and White House aides spoke.",
+        "en",
+    )
+    assert {
+        "Food and Drug Administration",
+        "Securities and Exchange Commission",
+        "Bosnia and Herzegovina",
+        "White House",
+    } <= found
+    assert not {"Food", "Drug Administration", "Securities", "Exchange Commission"} & found
+    assert not any("Trump and" in name for name in found)
+
+
+def test_first_starts_a_name_but_not_a_plain_sentence() -> None:
+    tags = _tag_names(
+        [
+            "The court upheld the First Amendment rights of students, First Lady Jill Biden said.",
+            "First Amendment lawyers welcomed it as part of the America First agenda's defeat.",
+            "First responders were not involved. First, the court heard the students.",
+            "Lawyers said the case would go on, and First Lady Jill Biden faulted the America "
+            "First movement for the loss.",
+        ]
+    )
+    assert {"First Amendment", "Jill Biden", "America First"} <= tags
+    assert not {"Amendment", "First Lady Jill Biden", "First", "America"} & tags

@@ -54,6 +54,24 @@ agency fund league organization organisation association network commission comm
 union"""
 FOR_BODIES = frozenset(_FOR_BODIES.split())
 
+# Names with an "and" inside, which the rules for bodies cannot tell from two names: the first
+# part is a common noun with a capital ("Food and Drug Administration" is not "Food" and "Drug
+# Administration"; "Trump and White House aides" are two). Lower case, as written.
+_AND_NAMES = """food and drug administration|securities and exchange commission|immigration and
+customs enforcement|customs and border protection|health and human services|housing and urban
+development|disease control and prevention|fish and wildlife service|management and budget|
+energy and commerce|oversight and reform|oversight and
+accountability|oversight and government reform|education and labor|environment and public
+works|rules and administration|homeland security and governmental affairs|substance abuse and
+mental health services administration|national oceanic and atmospheric administration|
+bosnia and herzegovina|trinidad and tobago|antigua and barbuda|saint kitts and nevis|sao tome
+and principe|bill and melinda gates foundation|marks and spencer|simon and schuster"""
+AND_NAMES = tuple(
+    tuple(" ".join(name.split()).split(" and ", 1))
+    for name in _AND_NAMES.split("|")
+    if " and " in " ".join(name.split())
+)
+
 # A phrase ending in one of these names a place ("Forbes Avenue", "Fern Hollow Creek").
 _PLACE_WORDS = """avenue street road boulevard highway bridge river creek lake sea ocean bay beach
 island islands mountain mountains valley county province state city town village park square

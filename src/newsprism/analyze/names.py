@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from newsprism.analyze.gazetteer import (
+    AND_NAMES,
     DESCRIPTION_ENDS,
     DESCRIPTIVE,
     FOR_BODIES,
@@ -38,6 +39,8 @@ _CONNECTORS = frozenset(
 # name of a body (``_joins``).
 _JOINERS = frozenset({"and", "for"})
 _INSIDE = _CONNECTORS | _JOINERS | {"&"}
+_NAME_STOPWORDS = frozenset({"New", "First"})
+_NEXT_CAPITAL = re.compile(r" [A-Z][a-z]")
 # An article written onto an Arabic name: "al-Baghdadi", "el-Sisi".
 _NAME_PREFIXES = frozenset({"al", "el", "ad", "ash", "bin", "ibn"})
 _NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?")
@@ -116,12 +119,13 @@ def names(text: str, language: str | None = None) -> set[str]:
         if "-" in word:
             described = _described_name(word)
             word = described or word
-        # "New" is a stopword, but capitalized mid-sentence it starts a name ("New York", "New
-        # Zealand"); at a sentence's start it is only the adjective ("New FBI records show…").
+        # "New" and "First" are stopwords, but capitalized mid-sentence they start a name ("New
+        # York", "the First Amendment", "America First"); at a sentence's start they are only
+        # the adjective ("New FBI records show…", "First responders arrived").
         capital = (
             word[0].isupper()
             and len(word) > 1
-            and (word.lower() not in stop or (word == "New" and not at_start))
+            and (word.lower() not in stop or _starts_name(word, text, match.end(), at_start))
         ) or (
             word[0] in "aeib"
             and ("-" in word or word in ("al", "el"))
@@ -173,6 +177,14 @@ def names(text: str, language: str | None = None) -> set[str]:
         if phrase.isupper() or " " in phrase or phrase in mid_sentence_words:
             found.add(phrase)
     return found
+
+
+def _starts_name(word: str, text: str, end: int, at_start: bool) -> bool:
+    """A capitalized stopword that starts a name: "New" or "First" mid-sentence, and "First"
+    before another capital at a sentence's start ("First Amendment advocates…")."""
+    if word not in _NAME_STOPWORDS:
+        return False
+    return not at_start or (word == "First" and _NEXT_CAPITAL.match(text, end) is not None)
 
 
 def _number_before(text: str, start: int) -> tuple[str, bool]:
@@ -261,6 +273,8 @@ def _joins(joiner: str, left: list[str], right: list[str], owned: bool) -> bool:
     matters ("House Ways and Means Committee", not "House Republicans and White House")."""
     if not left or not right:
         return False
+    if joiner == "and" and _known_and_name(left, right):
+        return True
     if joiner == "for":
         # An owner at the end is named on its own: "Deutsche Bank for Trump's records".
         titled = any(w.lower().rstrip(".") in HONORIFICS for w in right)
@@ -271,6 +285,17 @@ def _joins(joiner: str, left: list[str], right: list[str], owned: bool) -> bool:
         and _organisation(left[0])
         and _organisation(right[-1])
         and not any(_organisation(w) or w.lower().rstrip(".") in _NOT_MATTERS for w in inner)
+    )
+
+
+def _known_and_name(left: list[str], right: list[str]) -> bool:
+    """ "Food and Drug Administration", "Bosnia and Herzegovina": a name of ``AND_NAMES`` runs
+    across the "and" (the run may hold more: "Department of Health and Human Services")."""
+    before, after = " ".join(left).lower(), " ".join(right).lower()
+    return any(
+        (before == head or before.endswith(" " + head))
+        and (after == tail or after.startswith(tail + " "))
+        for head, tail in AND_NAMES
     )
 
 

@@ -104,6 +104,8 @@ def clean_name(surface: str) -> str | None:
     if words and words[-1].lower() in ORGANISATION_WORDS:
         # "Justice Department", "Senate Judiciary Committee": the titles are part of the name.
         return " ".join(words)
+    if len(words) > 2 and words[0] == "First" and _title_word(words[1]):
+        words = words[1:]  # "First Lady Jill Biden", "First Minister Nicola Sturgeon"
     while len(words) > 1 and (_title_word(words[0]) or words[0] == "of"):
         # "Secretary of State Hillary Clinton": the department goes with the title.
         words = words[2:] if words[0] == "of" else words[1:]
