@@ -508,3 +508,22 @@ def test_first_starts_a_name_but_not_a_plain_sentence() -> None:
     )
     assert {"First Amendment", "Jill Biden", "America First"} <= tags
     assert not {"Amendment", "First Lady Jill Biden", "First", "America"} & tags
+
+
+def test_words_in_capitals_that_are_not_acronyms_are_no_tags() -> None:
+    tags = _tag_names(
+        [
+            "NRPLUS MEMBER ARTICLE The agents of the FBI said that the network's chyron, which "
+            "read “POLITICS OF HATE: TRUMP USING RACISM AS A STRATEGY”, was shown on a screen in "
+            "the lobby of the building where the police of the NYPD were waiting on Tuesday.",
+            "AP FACT CHECK: agents of the FBI and officers of the NYPD said that a post with the "
+            "words LIBERATE MICHIGAN was shared widely after the chyron “POLITICS OF HATE: TRUMP "
+            "USING RACISM” was shown on the screen in the lobby.",
+            "VLADIMIR PUTIN likes to surprise, the writer said, and the post that read “LIBERATE "
+            "MICHIGAN” was read by agents of the FBI and by officers of the NYPD as a threat.",
+        ]
+    )
+    assert {"FBI", "NYPD"} <= tags
+    shouted = {"NRPLUS MEMBER ARTICLE", "AP FACT CHECK", "POLITICS", "HATE", "LIBERATE MICHIGAN"}
+    assert not shouted & tags
+    assert "VLADIMIR PUTIN" not in tags and "TRUMP USING RACISM" not in tags

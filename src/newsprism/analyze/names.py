@@ -52,9 +52,20 @@ _QUOTES = "\"'“‘"
 _NOT_MATTERS = HONORIFICS | DESCRIPTIVE
 
 
+# Three or more words in capitals, one of them longer than an acronym: a stretch of shouting
+# ("POLITICS OF HATE: TRUMP USING RACISM AS A POLITICAL STRATEGY"), whose single words are no
+# names either ("HATE", "POLITICS"). Commas separate acronyms ("NATO, EU, UN"), so they end it.
+_SHOUTING = re.compile(r"\b[A-Z][A-Z'’.&-]*(?:(?:[ \t]+|:\s+)[A-Z][A-Z'’.&-]*\b){2,}")
+_LONG_WORD = re.compile(r"[A-Z]{4,}")
+
+
 def names(text: str, language: str | None = None) -> set[str]:
     """The capitalized runs of ``text`` (possessive 's removed; it ends the run)."""
     stop = stopwords_for(language)
+    # Blanked to the same length: the offsets of what remains must not move.
+    text = _SHOUTING.sub(
+        lambda m: " " * len(m.group()) if _LONG_WORD.search(m.group()) else m.group(), text
+    )
     found: set[str] = set()
     openers: set[str] = set()
     run: list[str] = []
@@ -73,10 +84,12 @@ def names(text: str, language: str | None = None) -> set[str]:
             run.pop()
         if len(run) > (1 if counted else 0):
             if _JOINERS.isdisjoint(run):
-                (openers if run_at_start else found).add(" ".join(run))
+                if not _shouted(run):
+                    (openers if run_at_start else found).add(" ".join(run))
             else:
                 for i, part in enumerate(_parts(run, text, run_end, owned)):
-                    (openers if run_at_start and i == 0 else found).add(" ".join(part))
+                    if not _shouted(part):
+                        (openers if run_at_start and i == 0 else found).add(" ".join(part))
         run.clear()
         counted = False
 
@@ -177,6 +190,19 @@ def names(text: str, language: str | None = None) -> set[str]:
         if phrase.isupper() or " " in phrase or phrase in mid_sentence_words:
             found.add(phrase)
     return found
+
+
+def _shouted(run: list[str]) -> bool:
+    """Words in capitals that are not acronyms: a chyron or a post quoted as written ("MORE
+    VIOLENCE GRIPS PORTLAND", "LIBERATE MICHIGAN!"), a kicker ("AP FACT CHECK", "NRPLUS MEMBER
+    ARTICLE") or an opening set in small caps ("VLADIMIR PUTIN likes to surprise", "D OCTORS
+    NEED…"). Acronyms side by side stay names ("AP", "FBI", "NYPD")."""
+    words = [w for w in run if w not in _CONNECTORS and w != "&"]
+    return (
+        len(words) >= 2
+        and all(w.isupper() for w in words)
+        and any(len(w.rstrip(".")) >= 4 for w in words)
+    )
 
 
 def _starts_name(word: str, text: str, end: int, at_start: bool) -> bool:

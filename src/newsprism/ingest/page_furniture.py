@@ -16,7 +16,7 @@ from collections.abc import Iterator
 # ("Enlarge this image toggle caption Saul Loeb/AFP/Getty Images …"), BBC's "Image copyright AP" and
 # "Media playback is unsupported on your device Media caption …", USA Today's video teaser
 # ("CLOSE A trade expert … (May 10) AP, AP"), NPR's audio player ("… Listen · 3:06 3:06"),
-# links to other pages ("READ MORE: …", "Related: …", "… Read more"),
+# links to other pages ("READ MORE: …", "Related: …", "… Read more"), share bars,
 # time stamps ("Updated at 12:33 p.m. ET") and photo captions, known by their credit at the end
 # ("… (Jeremy Lock/Reuters)", "… (AP Photo/Evan Vucci, File)") or their opening ("FILE - In this
 # Jan. 4, 2020, file photo, …").
@@ -28,8 +28,12 @@ _FURNITURE_START = re.compile(
     r"|Media caption\b|CLOSE\s+[A-Z\"“‘']|Advertisement\s*$|ADVERTISEMENT\s*$"
     r"|FILE\s*[-–—]+\s|In this (?:[\w.,]+ ){0,5}(?:file )?photo\b"
     r"|This (?:file )?(?:photo|image|picture)\b"
-    r"|(?:READ|Read)(?: MORE| [Mm]ore| ALSO| [Aa]lso)?:|RELATED:|Related:)"
+    r"|(?:READ|Read)(?: MORE| [Mm]ore| ALSO| [Aa]lso)?:|RELATED:|Related:"
+    r"|(?:SHARE THIS|LISTEN TO) ARTICLE\b)"
 )
+# Bloomberg's share bar, also at the end of an author's note: "… LISTEN TO ARTICLE 4:18 SHARE
+# THIS ARTICLE Share Tweet Post Email".
+_SHARE_BAR = "Share Tweet Post Email"
 _FURNITURE_END = re.compile(
     r"(?:\bRead more|\((?:AP |AFP |Reuters )?Photo\b[^()]{0,80}\)"
     r"|\([A-Z][^()/]{0,60}/[A-Z][^()]{0,60}\))\s*$"
@@ -50,6 +54,7 @@ def _is_furniture(line: str) -> bool:
         or (line.endswith((")", "e", "E", " ")) and _FURNITURE_END.search(line[-_END_WINDOW:]))
         or ("Listen" in line and _PLAYER.search(line))
         or _is_time_stamp(line)
+        or line.rstrip().endswith(_SHARE_BAR)
         or _PROMOTION_START.match(line)
     )
 
