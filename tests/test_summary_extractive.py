@@ -660,6 +660,21 @@ def test_bullets_do_not_open_with_a_pronoun_or_a_conjunction_that_needs_the_sent
     assert texts and not any(t.split()[0] in {"I", "We"} for t in texts)
 
 
+def test_a_dependent_clause_standing_as_a_sentence_is_no_bullet() -> None:
+    lede = (
+        "Two sources told BuzzFeed News that the president directed his lawyer to lie to "
+        "Congress about the Moscow tower project. In order to obscure Trump's involvement. "
+        "Because the talks had gone on for months. "
+        "When the report appeared, the special counsel's office disputed it within a day."
+    )
+    every = SummaryOptions(min_bullets=5, max_bullets=5)
+    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Report", lede)], every)]
+    assert texts
+    assert not any(t.startswith(("In order to", "Because")) for t in texts)
+    # Opening with a dependent clause that the main clause follows is a sentence.
+    assert any(t.startswith("When the report appeared") for t in texts)
+
+
 def test_no_unit_is_a_subject_cut_from_its_verb_by_an_aside() -> None:
     gdp = (
         "The nation's gross domestic product – the value of all goods and services produced in "

@@ -152,7 +152,7 @@ _DANGLING_END = re.compile(
 )
 _DEPENDENT_START = re.compile(
     r"^(?:which|who|whom|whose|including|while|as well as|where|when|and|or|but|if|because|"
-    r"unless|although|though|whether)\b",
+    r"unless|although|though|whether|in order to|so that)\b",
     re.IGNORECASE,
 )
 _DASH = re.compile(r"\s+(?:[—–]|--)\s+")
@@ -303,7 +303,11 @@ def _units(sentence: str, clauses: bool) -> list[str]:
     cut_off = sentence.endswith(_ELLIPSIS) or (
         not sentence.endswith(_STOPS) and bool(_DANGLING_END.search(sentence.rstrip(",;: ")))
     )
-    whole = [sentence] if _balanced(sentence) and not cut_off else []
+    # A whole sentence can be a dependent clause alone too, split from the sentence it belongs
+    # to: "In order to obscure Trump's involvement.", "Because the bill failed." (Its last word
+    # may need nothing more: "…are safe and accounted for.")
+    dependent = _DEPENDENT_START.match(sentence) is not None and "," not in sentence
+    whole = [sentence] if _balanced(sentence) and not cut_off and not dependent else []
     if not clauses:
         return whole
     spans = clause_spans(sentence)
