@@ -527,3 +527,16 @@ def test_words_in_capitals_that_are_not_acronyms_are_no_tags() -> None:
     shouted = {"NRPLUS MEMBER ARTICLE", "AP FACT CHECK", "POLITICS", "HATE", "LIBERATE MICHIGAN"}
     assert not shouted & tags
     assert "VLADIMIR PUTIN" not in tags and "TRUMP USING RACISM" not in tags
+
+
+def test_a_dateline_after_a_byline_block_is_no_tag() -> None:
+    tags = _tag_names(
+        [
+            "Christal Hayes and Kevin Johnson\n\nUSA TODAY\n\nWASHINGTON – In a rare statement, "
+            "the office of Robert Mueller disputed the report on Friday.",
+            "Kim Hjelmgaard and David Jackson\n\nUSA TODAY\n\nWASHINGTON – Two chairmen vowed "
+            "to look into the report that the office of Robert Mueller disputed.",
+        ]
+    )
+    assert "Robert Mueller" in tags
+    assert "WASHINGTON" not in tags

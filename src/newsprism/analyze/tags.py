@@ -160,7 +160,8 @@ def _article_names(article: StoryArticle) -> tuple[set[str], set[str]]:
     # repeated at the top of the text, or a subheading, is in Title Case too.
     lede, cut = _within_limit(article.lede)
     lede = _HANDLE.sub(" ", without_page_furniture(lede))
-    lede = DATELINE.sub("", lede, count=1)
+    # A dateline may follow a byline block ("USA TODAY\n\nWASHINGTON – A pair of…").
+    lede = "\n".join(DATELINE.sub("", line, count=1) for line in lede.split("\n"))
     if "/" in lede:
         lede = _PHOTO_CREDIT.sub(_credit_gap, lede)
     *lines, last = [article.title, *lede.splitlines()]
