@@ -658,6 +658,17 @@ def test_bullets_do_not_open_with_a_pronoun_or_a_conjunction_that_needs_the_sent
     )
     texts = [b.text for b in summarize_extractive([SourceArticle(1, "Vote", writer)], every)]
     assert texts and not any(t.split()[0] in {"I", "We"} for t in texts)
+    # A quotation alone names no speaker, and "Also," or "Of course," answers the sentence before.
+    linked = (
+        "The Senate voted 52-48 on Tuesday to confirm the nominee to the appeals court. "
+        "“That’s the narrowest margin for a judicial nominee in a decade.” "
+        "Also, the vote came a day after the hearing on the nomination ended. "
+        "Of course, the nominee still has to be sworn in before taking the seat."
+    )
+    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Vote", linked)], every)]
+    assert texts == [
+        "The Senate voted 52-48 on Tuesday to confirm the nominee to the appeals court."
+    ]
 
 
 def test_a_dependent_clause_standing_as_a_sentence_is_no_bullet() -> None:
@@ -673,6 +684,24 @@ def test_a_dependent_clause_standing_as_a_sentence_is_no_bullet() -> None:
     assert not any(t.startswith(("In order to", "Because")) for t in texts)
     # Opening with a dependent clause that the main clause follows is a sentence.
     assert any(t.startswith("When the report appeared") for t in texts)
+
+
+def test_an_opener_with_a_list_or_two_adjectives_gives_no_span_from_its_first_comma() -> None:
+    listed = (
+        "In precampaign stops in Iowa, South Carolina and New Hampshire, Mr. de Blasio has said "
+        "that the country is witnessing a new era."
+    )
+    assert not any(s.startswith("South Carolina") for s in clause_spans(listed))
+    paired = (
+        "After a difficult, monthlong journey from Central America to the border, the migrants "
+        "arrived in Tijuana on Sunday."
+    )
+    assert not any(s.startswith("monthlong") for s in clause_spans(paired))
+    # After a real opener a clause follows, whatever commas come later.
+    opener = "On Monday, thousands of people descended on the Capitol in Lansing, Michigan."
+    assert "thousands of people descended on the Capitol in Lansing, Michigan." in clause_spans(
+        opener
+    )
 
 
 def test_no_unit_is_a_subject_cut_from_its_verb_by_an_aside() -> None:
