@@ -676,12 +676,14 @@ def test_a_dependent_clause_standing_as_a_sentence_is_no_bullet() -> None:
         "Two sources told BuzzFeed News that the president directed his lawyer to lie to "
         "Congress about the Moscow tower project. In order to obscure Trump's involvement. "
         "Because the talks had gone on for months. "
+        "Something the office has resisted for decades. "
+        "Without any concrete signs of a deal between the two sides. "
         "When the report appeared, the special counsel's office disputed it within a day."
     )
     every = SummaryOptions(min_bullets=5, max_bullets=5)
     texts = [b.text for b in summarize_extractive([SourceArticle(1, "Report", lede)], every)]
     assert texts
-    assert not any(t.startswith(("In order to", "Because")) for t in texts)
+    assert not any(t.startswith(("In order to", "Because", "Something", "Without")) for t in texts)
     # Opening with a dependent clause that the main clause follows is a sentence.
     assert any(t.startswith("When the report appeared") for t in texts)
 

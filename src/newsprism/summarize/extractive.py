@@ -152,7 +152,8 @@ _DANGLING_END = re.compile(
 )
 _DEPENDENT_START = re.compile(
     r"^(?:which|who|whom|whose|including|while|as well as|where|when|and|or|but|if|because|"
-    r"unless|although|though|whether|in order to|so that)\b",
+    r"unless|although|though|whether|in order to|so that|without|despite|amid|unlike|unsure|"
+    r"instead of|rather than|such as|along with|not to mention|something)\b",
     re.IGNORECASE,
 )
 _DASH = re.compile(r"\s+(?:[—–]|--)\s+")
