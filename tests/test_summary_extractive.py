@@ -675,10 +675,9 @@ def test_a_dependent_clause_standing_as_a_sentence_is_no_bullet() -> None:
     lede = (
         "Two sources told BuzzFeed News that the president directed his lawyer to lie to "
         "Congress about the Moscow tower project. In order to obscure Trump's involvement. "
+        "When the report appeared, the special counsel's office disputed it within a day. "
         "Because the talks had gone on for months. "
-        "Something the office has resisted for decades. "
-        "Without any concrete signs of a deal between the two sides. "
-        "When the report appeared, the special counsel's office disputed it within a day."
+        "Something the office has resisted for decades."
     )
     every = SummaryOptions(min_bullets=5, max_bullets=5)
     texts = [b.text for b in summarize_extractive([SourceArticle(1, "Report", lede)], every)]
@@ -686,6 +685,12 @@ def test_a_dependent_clause_standing_as_a_sentence_is_no_bullet() -> None:
     assert not any(t.startswith(("In order to", "Because", "Something", "Without")) for t in texts)
     # Opening with a dependent clause that the main clause follows is a sentence.
     assert any(t.startswith("When the report appeared") for t in texts)
+    lone = (
+        "The opposition leader called for the army to oust the president on Tuesday. "
+        "Without any concrete signs of defection from the armed forces leadership."
+    )
+    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Call", lone)], every)]
+    assert texts == ["The opposition leader called for the army to oust the president on Tuesday."]
 
 
 def test_an_opener_with_a_list_or_two_adjectives_gives_no_span_from_its_first_comma() -> None:
