@@ -540,3 +540,15 @@ def test_a_dateline_after_a_byline_block_is_no_tag() -> None:
     )
     assert "Robert Mueller" in tags
     assert "WASHINGTON" not in tags
+
+
+def test_what_is_remembered_of_single_articles_does_not_change_the_analysis() -> None:
+    from newsprism.analyze.story_analysis import clear_caches
+
+    articles, _sides = _immigration_story()
+    clear_caches()
+    first = story_tags(articles)
+    grown = story_tags(articles[:-1]), story_tags(articles)
+    clear_caches()
+    assert grown[1] == first == story_tags(articles)
+    assert grown[0] != first  # the story without its last article is a different story

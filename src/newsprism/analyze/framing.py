@@ -13,6 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from newsprism.analyze.terms import framing_terms, framing_text
@@ -73,10 +74,15 @@ def article_terms(
 ) -> dict[int, list[str]]:
     """Each independent report's framing terms (headline and lede), computed once per story."""
     return {
-        a.id: framing_terms(framing_text(a.title, a.lede), language)
-        for a in articles
-        if a.repost_of is None
+        a.id: list(_terms_of(a.title, a.lede, language)) for a in articles if a.repost_of is None
     }
+
+
+# A story is analysed again each time it grows: the terms of a few thousand recent articles are
+# kept (about 5 KB each) rather than read again from their text.
+@lru_cache(maxsize=2048)
+def _terms_of(title: str, lede: str, language: str | None) -> tuple[str, ...]:
+    return tuple(framing_terms(framing_text(title, lede), language))
 
 
 def framing(

@@ -101,6 +101,10 @@ def names(text: str, language: str | None = None) -> set[str]:
             initial_dot = False
             continue
         initial_dot = False
+        if not run and word[0].islower() and not _may_prefix(word):
+            # Most words: lower case outside a name, so nothing to close or start.
+            at_start = False
+            continue
         if word == "&":
             # "Johnson & Johnson", "Fox & Friends": inside a name, as "of" is.
             if run:
@@ -139,11 +143,7 @@ def names(text: str, language: str | None = None) -> set[str]:
             word[0].isupper()
             and len(word) > 1
             and (word.lower() not in stop or _starts_name(word, text, match.end(), at_start))
-        ) or (
-            word[0] in "aeib"
-            and ("-" in word or word in ("al", "el"))
-            and _prefixed_name(word, text, match.end())
-        )
+        ) or (_may_prefix(word) and _prefixed_name(word, text, match.end()))
         if capital and not run:
             if at_start and _opens_sentence_only(word, text, match.end()):
                 at_start = False
@@ -235,6 +235,11 @@ def _described_name(word: str) -> str | None:
         if part[:1].islower() and (part.endswith("ed") or part in DESCRIPTION_ENDS):
             return "-".join(parts[:i])
     return None
+
+
+def _may_prefix(word: str) -> bool:
+    """Whether a lower-case word may open a name ("al-Baghdadi", "al Qaeda": ``_prefixed_name``)."""
+    return word[0] in "aeib" and ("-" in word or word in ("al", "el"))
 
 
 def _prefixed_name(word: str, text: str, end: int) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from newsprism.store.story_pages import StoryArticle
@@ -50,6 +51,12 @@ _NOTE = re.compile(
 
 
 def is_opinion(url: str, title: str, text: str) -> bool:
+    return _is_opinion(url, title, text[:_NOTE_CHARS])
+
+
+# Asked of every article each time its story is analysed: the answers for recent ones are kept.
+@lru_cache(maxsize=16384)
+def _is_opinion(url: str, title: str, text: str) -> bool:
     path = urlsplit(url).path.lower() if url else ""
     if any(segment in _SECTIONS for segment in path.split("/")):
         return True

@@ -37,6 +37,18 @@ class StoryAnalysis:
     rank_score: float | None
 
 
+def clear_caches() -> None:
+    """Forget what was read from single articles (names, terms, headlines, opinion labels), as a
+    fresh process would; for measuring a story's first analysis."""
+    from newsprism.analyze import framing, opinion, tags
+    from newsprism.summarize import headline
+
+    tags.clear_name_caches()
+    framing._terms_of.cache_clear()
+    headline._read_title.cache_clear()
+    opinion._is_opinion.cache_clear()
+
+
 def rank_score(independent_outlets: int, sides_covered: int, last_updated: datetime) -> float:
     hours = last_updated.timestamp() / 3600
     return (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -93,6 +94,8 @@ _JOINED = re.compile(r" (?:and|for) ")
 _PARTY_STATE = re.compile(r"^[DRI]-(?!Day\b)[A-Z][A-Za-z.]*$")
 
 
+# A story's reports name the same people again and again, and so do the stories of a day.
+@lru_cache(maxsize=16384)
 def clean_name(surface: str) -> str | None:
     """The name without the titles in front ("President Joe Biden", "Ousted FBI Director James
     Comey" → the person); None for no name: an office ("FBI Director", "Missouri Gov."), titles
@@ -154,25 +157,37 @@ def _credit_gap(match: re.Match[str]) -> str:
     return "\n"
 
 
-def _article_names(article: StoryArticle) -> tuple[set[str], set[str]]:
+def _article_names(article: StoryArticle) -> tuple[frozenset[str], frozenset[str]]:
+    return _names_of(article.title, article.lede, article.language)
+
+
+# A story is analysed again each time it grows, and its other articles are read again: the names
+# of a few thousand recent articles are kept (about 2 KB each).
+@lru_cache(maxsize=4096)
+def _names_of(title: str, lede: str, language: str | None) -> tuple[frozenset[str], frozenset[str]]:
     """The article's names, and those of them written where a place would be ("in X")."""
     # Headlines in Title Case capitalize every word, so their runs are not names; a headline
     # repeated at the top of the text, or a subheading, is in Title Case too.
-    lede, cut = _within_limit(article.lede)
+    lede, cut = _within_limit(lede)
     lede = _HANDLE.sub(" ", without_page_furniture(lede))
     # A dateline may follow a byline block ("USA TODAY\n\nWASHINGTON – A pair of…").
     lede = "\n".join(DATELINE.sub("", line, count=1) for line in lede.split("\n"))
     if "/" in lede:
         lede = _PHOTO_CREDIT.sub(_credit_gap, lede)
-    *lines, last = [article.title, *lede.splitlines()]
+    *lines, last = [title, *lede.splitlines()]
     kept = [line for line in lines if not is_title_case(line)]
     # The line the limit cut is told from a headline by all its words: "President Donald Trump
     # asked his" alone looks like one.
     if not is_title_case(last + cut):
         kept.append(last)
     text = "\n".join(kept)
-    found = {name for surface in names(text, article.language) if (name := clean_name(surface))}
-    return found, place_cues(text) & found
+    found = frozenset(name for surface in names(text, language) if (name := clean_name(surface)))
+    return found, found.intersection(place_cues(text))
+
+
+def clear_name_caches() -> None:
+    _names_of.cache_clear()
+    clean_name.cache_clear()
 
 
 def _name_parts(name: str) -> list[str]:

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from newsprism.analyze.terms import framing_terms
 
@@ -121,18 +122,26 @@ class _Profile:
         return cls(counts, math.sqrt(sum(v * v for v in counts.values())))
 
 
-def _centrality(title: str, profile: _Profile) -> float:
-    terms = {t for t in framing_terms(title) if " " not in t}
+def _centrality(terms: frozenset[str], profile: _Profile) -> float:
     if not terms or not profile.norm:
         return 0.0
     return sum(profile.counts.get(t, 0) for t in terms) / (math.sqrt(len(terms)) * profile.norm)
 
 
+# What a headline says of itself, apart from the story: kept for the headlines of a few thousand
+# recent articles, since a story is scored again each time it grows.
+@lru_cache(maxsize=4096)
+def _read_title(title: str, outlet_name: str | None) -> tuple[str, frozenset[str], float]:
+    text = clean_title(title, outlet_name)
+    words = frozenset(t for t in framing_terms(text) if " " not in t)
+    return text, words, loaded_penalty(text)
+
+
 def score_headline(candidate: HeadlineCandidate, profile: _Profile) -> tuple[str, float]:
-    text = clean_title(candidate.title, candidate.outlet_name)
+    text, words, penalty = _read_title(candidate.title, candidate.outlet_name)
     factuality = candidate.factuality if candidate.factuality is not None else UNRATED_FACTUALITY
     weight = 0.6 + 0.4 * max(0.0, min(5.0, factuality)) / 5
-    return text, _centrality(text, profile) * weight - 0.3 * loaded_penalty(text)
+    return text, _centrality(words, profile) * weight - 0.3 * penalty
 
 
 def choose_headline(
