@@ -552,3 +552,17 @@ def test_what_is_remembered_of_single_articles_does_not_change_the_analysis() ->
     clear_caches()
     assert grown[1] == first == story_tags(articles)
     assert grown[0] != first  # the story without its last article is a different story
+
+
+def test_a_pool_credit_and_a_caption_label_give_no_tags() -> None:
+    tags = _tag_names(
+        [
+            "The panel voted on the census question on Wednesday. | Kevin Dietsch/Pool via "
+            "Bloomberg Congress House panel votes\nImage Li Zhanshu spoke to the congress in "
+            "Beijing on Thursday.",
+            "The panel voted on the census question. Saul Loeb/AFP via Getty Images Li Zhanshu "
+            "later spoke to the congress in Beijing, where Li Zhanshu leads it.",
+        ]
+    )
+    assert {"Li Zhanshu", "Beijing"} <= tags
+    assert not any("Bloomberg" in t or "Pool" in t or t.startswith("Image") for t in tags)

@@ -84,13 +84,18 @@ _HANDLE = re.compile(r"(?<![\w@])@\w+")
 # where a section's name runs into the headline. "CNN/ORC" and "CNN/Washington Post" (a poll's
 # sponsors) are names.
 _PHOTOGRAPHER = r"(?:[A-Z][\w'’-]+\s){1,2}[A-Z][\w'’-]+"
-_AGENCY = r"(?:[A-Z]{2,}\b(?: Photo)?|Getty Images)"
+_AGENCY = (
+    r"(?:(?:[A-Z]{2,}\b(?: Photo)?|Getty Images|Pool)"
+    # "Pool via Bloomberg", "AFP via Getty Images": the agency that distributed it.
+    r"(?: via (?:Getty Images|[A-Z][A-Za-z]+))?)"
+)
 _PHOTO_CREDIT = re.compile(
     r"(?P<bar>\|\s+(?:[A-Z]\.\s*)?)?"
     rf"\b(?P<credit>{_PHOTOGRAPHER}/{_AGENCY}(?:/{_AGENCY})*|{_AGENCY}/{_PHOTOGRAPHER})"
     r"(?(bar)[^\n]*)"
 )
 _JOINED = re.compile(r" (?:and|for) ")
+_CAPTION_LABELS = frozenset({"image", "photo", "video", "file", "caption", "copyright"})
 _PARTY_STATE = re.compile(r"^[DRI]-(?!Day\b)[A-Z][A-Za-z.]*$")
 
 
@@ -119,6 +124,9 @@ def clean_name(surface: str) -> str | None:
     # Boilerplate or a day after a name ("Reuters Image", "Cincinnati Thursday") is not part of it.
     while len(words) > 1 and (words[-1].lower() in BOILERPLATE or _cut_day(words)):
         words = words[:-1]
+    # A caption's label before one ("Image Li Zhanshu"); "Media Matters" keeps its first word.
+    while len(words) > 1 and words[0].lower() in _CAPTION_LABELS:
+        words = words[1:]
     name = " ".join(words)
     if not words or len(name) < 2 or name.lower() in NOT_NAMES:
         return None
