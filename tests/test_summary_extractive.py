@@ -616,6 +616,12 @@ def _bullets(lede: str) -> list[str]:
     return [b.text for b in summarize_extractive([SourceArticle(1, "Story", lede)])]
 
 
+def _every_unit(lede: str) -> list[str]:
+    """Five bullets asked of a lede of five sentences at most: every unit that may be a bullet."""
+    every = SummaryOptions(min_bullets=5, max_bullets=5)
+    return [b.text for b in summarize_extractive([SourceArticle(1, "Story", lede)], every)]
+
+
 def test_questions_exclamations_and_transcript_lines_are_not_bullets() -> None:
     lede = (
         "The governor refused on Saturday to resign over a racist photo in his yearbook. "
@@ -646,8 +652,7 @@ def test_bullets_do_not_open_with_a_pronoun_or_a_conjunction_that_needs_the_sent
         "So far, 12 senators have asked for a new hearing on the nomination."
     )
     # Five bullets asked of five sentences: every unit that may be a bullet is one.
-    every = SummaryOptions(min_bullets=5, max_bullets=5)
-    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Vote", lede)], every)]
+    texts = _every_unit(lede)
     assert texts
     assert not any(t.split()[0] in {"He", "But", "They"} for t in texts)
     assert any(t.startswith("So far") for t in texts)
@@ -656,7 +661,7 @@ def test_bullets_do_not_open_with_a_pronoun_or_a_conjunction_that_needs_the_sent
         "I asked the senator again about the vote after the hearing on Tuesday. "
         "We will keep reporting on the nomination as the hearings go on."
     )
-    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Vote", writer)], every)]
+    texts = _every_unit(writer)
     assert texts and not any(t.split()[0] in {"I", "We"} for t in texts)
     # A quotation alone names no speaker, and "Also," or "Of course," answers the sentence before.
     linked = (
@@ -665,7 +670,7 @@ def test_bullets_do_not_open_with_a_pronoun_or_a_conjunction_that_needs_the_sent
         "Also, the vote came a day after the hearing on the nomination ended. "
         "Of course, the nominee still has to be sworn in before taking the seat."
     )
-    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Vote", linked)], every)]
+    texts = _every_unit(linked)
     assert texts == [
         "The Senate voted 52-48 on Tuesday to confirm the nominee to the appeals court."
     ]
@@ -679,8 +684,7 @@ def test_a_dependent_clause_standing_as_a_sentence_is_no_bullet() -> None:
         "Because the talks had gone on for months. "
         "Something the office has resisted for decades."
     )
-    every = SummaryOptions(min_bullets=5, max_bullets=5)
-    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Report", lede)], every)]
+    texts = _every_unit(lede)
     assert texts
     assert not any(t.startswith(("In order to", "Because", "Something", "Without")) for t in texts)
     # Opening with a dependent clause that the main clause follows is a sentence.
@@ -689,7 +693,7 @@ def test_a_dependent_clause_standing_as_a_sentence_is_no_bullet() -> None:
         "The opposition leader called for the army to oust the president on Tuesday. "
         "Without any concrete signs of defection from the armed forces leadership."
     )
-    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Call", lone)], every)]
+    texts = _every_unit(lone)
     assert texts == ["The opposition leader called for the army to oust the president on Tuesday."]
 
 
@@ -738,15 +742,14 @@ def test_a_sentence_the_text_cuts_off_gives_only_its_complete_clauses() -> None:
         "U.S. forces killed the leader of the Islamic State in a raid in Syria on Sunday. "
         "The operation was named after Kayla Mueller, an aid worker who was kidnapped, tortured…"
     )
-    every = SummaryOptions(min_bullets=5, max_bullets=5)
-    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Raid", lede)], every)]
+    texts = _every_unit(lede)
     assert texts
     assert not any("tortured" in t for t in texts)
     cut = (
         "The Alabama Senate on Tuesday passed a bill that bans nearly all abortions in the "
         "state, and the measure now goes to Gov. Kay Ivey's"
     )
-    texts = [b.text for b in summarize_extractive([SourceArticle(1, "Ban", cut)], every)]
+    texts = _every_unit(cut)
     assert texts == [
         "The Alabama Senate on Tuesday passed a bill that bans nearly all abortions in the state"
     ]
