@@ -663,12 +663,14 @@ def test_bullets_do_not_open_with_a_pronoun_or_a_conjunction_that_needs_the_sent
     )
     texts = _every_unit(writer)
     assert texts and not any(t.split()[0] in {"I", "We"} for t in texts)
-    # A quotation alone names no speaker, and "Also," or "Of course," answers the sentence before.
+    # A quotation alone names no speaker, "Also," or "Of course," answers the sentence before, and a
+    # sentence in brackets is an aside.
     linked = (
         "The Senate voted 52-48 on Tuesday to confirm the nominee to the appeals court. "
         "“That’s the narrowest margin for a judicial nominee in a decade.” "
         "Also, the vote came a day after the hearing on the nomination ended. "
-        "Of course, the nominee still has to be sworn in before taking the seat."
+        "Of course, the nominee still has to be sworn in before taking the seat. "
+        "(The vote had been moved up by a day because of the storm warnings.)"
     )
     texts = _every_unit(linked)
     assert texts == [

@@ -357,8 +357,8 @@ _ASKS_OR_EXCLAIMS = re.compile(r"[?!](?P<closing>[\"'”’)\]]*)\s*$")
 _QUOTE_INSIDE = re.compile(r"[\s:,(][\"“‘']")
 
 
-# A quotation and nothing else names no speaker: its "he said" is in the next sentence ("“That’s
-# substantially larger than the largest tax cut in American history.”").
+# Its "he said" is in the next sentence: "“That’s substantially larger than the largest tax cut
+# in American history.”"
 _QUOTE_ONLY = re.compile(r"^[\"“][^\"“”]+[\"”]$")
 # A bullet is read alone, so one that opens with "He", "She" or "They" names nobody ("He
 # declined to give details."), one that opens with "I" or "We" is the writer or an unquoted
@@ -405,7 +405,9 @@ def _candidates(
                 continue
             if _asks_or_exclaims(sentence) or _NEEDS_CONTEXT.match(sentence):
                 continue
-            if _QUOTE_ONLY.match(sentence):
+            # A quotation alone names no speaker; a sentence in brackets is the page's aside or
+            # update note ("(The version going into effect tonight was…)").
+            if _QUOTE_ONLY.match(sentence) or sentence.startswith("("):
                 continue
             key = normalize_space(sentence).lower()
             candidate = by_text.get(key)
