@@ -717,6 +717,20 @@ def test_an_opener_with_a_list_or_two_adjectives_gives_no_span_from_its_first_co
     )
 
 
+def test_an_appositive_after_a_dash_is_no_unit() -> None:
+    cut = "The Fed cut rates by half a point on Tuesday — a move that surprised markets."
+    assert clause_spans(cut) == ["The Fed cut rates by half a point on Tuesday"]
+    program = (
+        "The court heard arguments on the end of the DACA program — an Obama-era program that "
+        "allows immigrants brought to the U.S. as children to work."
+    )
+    assert not any(s.startswith("an Obama-era") for s in clause_spans(program))
+    # At a sentence's start "a … who" is its subject.
+    assert "A man who was shot on Tuesday died" in clause_spans(
+        "A man who was shot on Tuesday died, police said."
+    )
+
+
 def test_no_unit_is_a_subject_cut_from_its_verb_by_an_aside() -> None:
     gdp = (
         "The nation's gross domestic product – the value of all goods and services produced in "

@@ -256,9 +256,16 @@ def _opener_goes_on(sentence: str, start: int) -> bool:
 def _is_fragment(span: str, opens_sentence: bool) -> bool:
     if _DANGLING_END.search(span.rstrip('.,;:!?"”’ ')):
         return True
+    # Mid-sentence, "a …" or "an …" with a relative clause is an appositive: "(the program) — an
+    # Obama-era program that allows unauthorized immigrants…", "(the cut) — a move that…".
+    if not opens_sentence and _APPOSITIVE.match(span):
+        return True
     # A sentence may open with a dependent clause ("When the storm hit, 12 died"); a span that
     # opens with one and never reaches a comma is that clause alone.
     return bool(_DEPENDENT_START.match(span)) and not (opens_sentence and "," in span)
+
+
+_APPOSITIVE = re.compile(r"an? (?:[\w’'-]+ ){1,4}(?:that|who|which|whose)\b", re.IGNORECASE)
 
 
 def lede_sentences(text: str) -> list[str]:
