@@ -422,6 +422,8 @@ def test_photo_credits_players_time_stamps_and_headlines_are_not_lede_sentences(
         "Georgia to consider charges in the killing as video emerges Read more\n"
         "READ MORE: Poland's populist government targets the courts\n"
         "SHARE THIS ARTICLE Share Tweet Post Email\n"
+        "Hide caption Flowers are laid out near the site of the attack in Nice.\n"
+        "Photo by John Shinkle/POLITICO Key moments from the testimony The director says it.\n"
         "Noah Smith is a columnist. Read more opinion LISTEN TO ARTICLE 4:18 SHARE THIS ARTICLE "
         "Share Tweet Post Email\n"
         "Supporters of the mayor gather outside the hall in Seattle, Washington, U.S., May 29, "
@@ -672,7 +674,15 @@ def test_bullets_do_not_open_with_a_pronoun_or_a_conjunction_that_needs_the_sent
         "Of course, the nominee still has to be sworn in before taking the seat. "
         "(The vote had been moved up by a day because of the storm warnings.)"
     )
-    texts = _every_unit(linked)
+    assert _every_unit(linked) == [
+        "The Senate voted 52-48 on Tuesday to confirm the nominee to the appeals court."
+    ]
+    lost = (
+        "The Senate voted 52-48 on Tuesday to confirm the nominee to the appeals court. "
+        "Says the court will hear the case of the nominee in the spring. "
+        "Ted] Cruz, and I've gotten hundreds of votes more than the nominee did."
+    )
+    texts = _every_unit(lost)
     assert texts == [
         "The Senate voted 52-48 on Tuesday to confirm the nominee to the appeals court."
     ]

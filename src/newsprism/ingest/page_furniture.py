@@ -25,6 +25,7 @@ from collections.abc import Iterator
 # small next to splitting the sentences.
 _FURNITURE_START = re.compile(
     r"\s*(?:Enlarge this image\b|Image (?:copyright|caption)\b|Media playback is unsupported\b"
+    r"|(?:Hide|Toggle|toggle) caption\b|Photo(?:graph)? by [A-Z][^/\n]{0,40}/"
     r"|Media caption\b|CLOSE\s+[A-Z\"“‘']|Advertisement\s*$|ADVERTISEMENT\s*$"
     r"|FILE\s*[-–—]+\s|In this (?:[\w.,]+ ){0,5}(?:file )?photo\b"
     r"|This (?:file )?(?:photo|image|picture)\b"
