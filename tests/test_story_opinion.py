@@ -14,6 +14,7 @@ from newsprism.analyze.opinion import is_opinion
         ("https://www.washingtonpost.com/opinions/leaders-let-them-down/", "Leaders failed", ""),
         ("https://www.theguardian.com/commentisfree/2020/jun/20/defund", "What it means", ""),
         ("https://townhall.com/columnists/derekhunter/2018/12/20/wall-n25", "A wall?", ""),
+        ("http://www.nationalreview.com/corner/435847/katie-couric-lying", "Couric lies", ""),
         ("https://example.com/news/1", "OPINION: Trump's tariffs hurt freedom", ""),
         ("https://example.com/news/2", "Op-Ed | The case against the bill", ""),
         ("https://example.com/news/3", "The budget betrays voters", "Opinion contributor\n\nIt"),

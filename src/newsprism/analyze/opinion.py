@@ -35,6 +35,7 @@ _SECTIONS = frozenset(
         "first-person",
         "letters",
         "letters-to-the-editor",
+        "corner",  # National Review's commentary blog
     ]
 )
 _TITLE_LABEL = re.compile(
