@@ -566,3 +566,20 @@ def test_a_pool_credit_and_a_caption_label_give_no_tags() -> None:
     )
     assert {"Li Zhanshu", "Beijing"} <= tags
     assert not any("Bloomberg" in t or "Pool" in t or t.startswith("Image") for t in tags)
+
+
+def test_the_forms_of_one_persons_name_are_one_tag() -> None:
+    tags = _tag_names(
+        [
+            "The former vice president, Joseph R. Biden, met with the chairman, Jerrold Nadler, "
+            "and with the former president, George W. Bush, in the capital on a cold day.",
+            "On the same day the former vice president, Joe Biden, spoke with the chairman, "
+            "Jerry Nadler, and the father of the former president, George H.W. Bush, was named.",
+            "The men in the room were the former vice president, Joe Biden, the chairman, Jerry "
+            "Nadler, and the two former presidents, George W. Bush and George H.W. Bush.",
+        ]
+    )
+    assert {"Joe Biden", "Jerry Nadler"} <= tags
+    assert not {"Joseph R. Biden", "Jerrold Nadler"} & tags
+    # Two middle initials are two people: father and son stay apart.
+    assert {"George W. Bush", "George H. W. Bush"} <= tags

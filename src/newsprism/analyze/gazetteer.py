@@ -72,6 +72,16 @@ AND_NAMES = tuple(
     if " and " in " ".join(name.split())
 )
 
+# Given names and the short forms reporters use for the same person ("Joseph R. Biden" and "Joe
+# Biden", "Jerrold Nadler" and "Jerry Nadler"): both map to the short form.
+_SHORT_GIVEN_NAMES = """joseph:joe william:bill robert:bob michael:mike james:jim thomas:tom
+charles:chuck richard:dick edward:ted theodore:ted elizabeth:liz christopher:chris nicholas:nick
+daniel:dan david:dave kenneth:ken ronald:ron donald:don anthony:tony benjamin:ben steven:steve
+stephen:steve alexander:alex andrew:andy timothy:tim matthew:matt patrick:pat samuel:sam
+gerald:jerry jerrold:jerry frederick:fred bernard:bernie mitchell:mitch katherine:kate
+kathleen:kathy jennifer:jen rebecca:becky margaret:maggie"""
+SHORT_GIVEN_NAMES = dict(pair.split(":") for pair in _SHORT_GIVEN_NAMES.split())
+
 # A phrase ending in one of these names a place ("Forbes Avenue", "Fern Hollow Creek").
 _PLACE_WORDS = """avenue street road boulevard highway bridge river creek lake sea ocean bay beach
 island islands mountain mountains valley county province state city town village park square

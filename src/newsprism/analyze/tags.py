@@ -23,6 +23,7 @@ from newsprism.analyze.gazetteer import (
     ORGANISATION_WORDS,
     PLACE_WORDS,
     PLACES,
+    SHORT_GIVEN_NAMES,
     SURNAME_TITLES,
     WEEKDAYS,
 )
@@ -219,11 +220,62 @@ def _kind(name: str, placed: Counter[str]) -> str:
     return "place" if kind == "other" and placed[name] else kind
 
 
+_INITIAL = re.compile(r"^(?:[A-Z]\.)+$")
+
+
+def _person_key(name: str) -> tuple[str, str, str] | None:
+    """(given name in its short form, surname, middle initials) of a name written as a person's,
+    None for any other: "Joseph R. Biden" → ("joe", "biden", "R.")."""
+    words = name.split()
+    if not 2 <= len(words) <= 4 or not words[0][:1].isupper():
+        return None
+    middle = words[1:-1]
+    if not all(_INITIAL.match(w) for w in middle) or _INITIAL.match(words[0]):
+        return None
+    given = words[0].lower()
+    return SHORT_GIVEN_NAMES.get(given, given), words[-1].lower(), " ".join(middle)
+
+
+def _one_person(names: Counter[str]) -> dict[str, str]:
+    """The forms of one person's name in a story ("Joe Biden", "Joseph R. Biden"; "Donald Trump",
+    "Donald J. Trump") → the form most articles use. Two different middle initials are two
+    people ("George W. Bush", "George H.W. Bush"), so such a family of forms stays apart."""
+    forms: dict[tuple[str, str], list[str]] = {}
+    initials: dict[tuple[str, str], set[str]] = {}
+    for name in names:
+        key = _person_key(name)
+        if key is None:
+            continue
+        forms.setdefault(key[:2], []).append(name)
+        if key[2]:
+            initials.setdefault(key[:2], set()).add(key[2])
+    merged: dict[str, str] = {}
+    for person, variants in forms.items():
+        if len(variants) < 2 or len(initials.get(person, ())) > 1:
+            continue
+        # On a tie, the form without initials, then the full given name ("Elizabeth Warren").
+        main = max(variants, key=lambda n: (names[n], "." not in n, len(n), n))
+        merged.update({n: main for n in variants if n != main})
+    return merged
+
+
+def _contained(a: str, b: str) -> bool:
+    """Whether one name's words are all in the other's, except where both have middle initials
+    and these differ ("George W. Bush" and "George H. W. Bush" are two people)."""
+    words_a, words_b = set(a.lower().split()), set(b.lower().split())
+    if not (words_a <= words_b or words_b <= words_a):
+        return False
+    initials_a = {w for w in words_a if _INITIAL.match(w.upper())}
+    initials_b = {w for w in words_b if _INITIAL.match(w.upper())}
+    return not (initials_a and initials_b and initials_a != initials_b)
+
+
 def story_tags(articles: Sequence[StoryArticle], limit: int = MAX_TAGS) -> list[dict[str, Any]]:
     independent = [a for a in articles if a.repost_of is None]
     read = [_article_names(a) for a in independent]
-    per_article = [found for found, _places in read]
-    placed: Counter[str] = Counter(p for _found, places in read for p in places)
+    same = _one_person(Counter(n for found, _places in read for n in found))
+    per_article = [{same.get(n, n) for n in found} for found, _places in read]
+    placed: Counter[str] = Counter(same.get(p, p) for _found, places in read for p in places)
     owners: dict[str, set[str]] = {}
     for found in per_article:
         for name in found:
@@ -241,9 +293,8 @@ def story_tags(articles: Sequence[StoryArticle], limit: int = MAX_TAGS) -> list[
     )
     chosen: list[str] = []
     for name in ranked:
-        words = set(name.lower().split())
         # "Sanders" adds nothing next to "Bernie Sanders" (and the reverse).
-        if any(words <= set(c.lower().split()) or set(c.lower().split()) <= words for c in chosen):
+        if any(_contained(name, c) for c in chosen):
             continue
         chosen.append(name)
         if len(chosen) >= limit:
