@@ -254,6 +254,9 @@ def _opener_goes_on(sentence: str, start: int) -> bool:
     return not (_GOES_ON.search(segment) or _IRREGULAR_VERB.search(segment))
 
 
+_APPOSITIVE = re.compile(r"an? (?:[\w’'-]+ ){1,4}(?:that|who|which|whose)\b", re.IGNORECASE)
+
+
 def _is_fragment(span: str, opens_sentence: bool) -> bool:
     if _DANGLING_END.search(span.rstrip('.,;:!?"”’ ')):
         return True
@@ -264,9 +267,6 @@ def _is_fragment(span: str, opens_sentence: bool) -> bool:
     # A sentence may open with a dependent clause ("When the storm hit, 12 died"); a span that
     # opens with one and never reaches a comma is that clause alone.
     return bool(_DEPENDENT_START.match(span)) and not (opens_sentence and "," in span)
-
-
-_APPOSITIVE = re.compile(r"an? (?:[\w’'-]+ ){1,4}(?:that|who|which|whose)\b", re.IGNORECASE)
 
 
 def lede_sentences(text: str) -> list[str]:
@@ -368,14 +368,15 @@ _QUOTE_INSIDE = re.compile(r"[\s:,(][\"“‘']")
 # Its "he said" is in the next sentence: "“That’s substantially larger than the largest tax cut
 # in American history.”"
 _QUOTE_ONLY = re.compile(r"^[\"“][^\"“”]+[\"”]$")
-# A bullet is read alone, so one that opens with "He", "She" or "They" names nobody ("He
-# declined to give details."), one that opens with "I" or "We" is the writer or an unquoted
-# speaker ("I asked him again."), one that opens with "Says" has lost its speaker ("Says US will
-# work to provide evidence."), and one that opens with "But" or "And" answers a sentence the
-# reader has not seen, and so does one that opens with a linking adverb ("Also, …", "Of course,
-# …"; the clause after "However, " stays a unit). NeuS val ROUGE-1 −0.0001 for the pronouns and
-# conjunctions, −0.0003 for the adverbs (train +0.0002); dropping "It", "This" and "That" too
-# would cost 0.0015, and those more often point to the event itself ("It would ban abortions…").
+# A bullet is read alone, so none may open with:
+# - "He", "She" or "They": it names nobody ("He declined to give details.");
+# - "I" or "We": the writer, or a speaker without quote marks ("I asked him again.");
+# - "Says": its speaker is lost ("Says US will work to provide evidence.");
+# - "But", "And" or a linking adverb ("Also, …", "Of course, …"): it answers a sentence the reader
+#   has not seen (the clause after "However, " stays a unit).
+# NeuS val ROUGE-1 −0.0001 for the pronouns and conjunctions, −0.0003 for the adverbs (train
+# +0.0002); dropping "It", "This" and "That" too would cost 0.0015, and those more often point to
+# the event itself ("It would ban abortions…").
 _NEEDS_CONTEXT = re.compile(
     r"(?:he|she|they|his|her|their|him|them|i|we|our|my|and|but|yet|so(?! far)|says|said)\b"
     r"|(?:also|of course|instead|in fact|indeed|likewise|similarly|moreover|furthermore|besides"
