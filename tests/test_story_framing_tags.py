@@ -583,3 +583,18 @@ def test_the_forms_of_one_persons_name_are_one_tag() -> None:
     assert not {"Joseph R. Biden", "Jerrold Nadler"} & tags
     # Two middle initials are two people: father and son stay apart.
     assert {"George W. Bush", "George H. W. Bush"} <= tags
+
+
+def test_a_lone_surname_counts_for_the_one_person_of_that_surname() -> None:
+    tags = _tag_names(
+        [
+            "The transcript of the call was released by the aides of Donald Trump on Wednesday, "
+            "and the staff of the Trump Organization said nothing about it.",
+            "A summary of the call that Donald Trump made was released on Wednesday, and the "
+            "staff of the Trump Organization said nothing about it.",
+            "The call was perfect, said Trump, who spoke to the press on the lawn on Thursday.",
+            "The call was not a problem, said Trump, who spoke again on the lawn on Friday.",
+            "The call was a scandal, said critics of Trump, who spoke at the hearing on Friday.",
+        ]
+    )
+    assert "Donald Trump" in tags and "Trump" not in tags

@@ -208,11 +208,24 @@ def _name_parts(name: str) -> list[str]:
     return words + _JOINED.split(name)
 
 
-def _full_name(name: str, owners: dict[str, set[str]]) -> str:
+def _full_name(name: str, owners: dict[str, set[str]], seen: Counter[str]) -> str:
     """A lone "Biden" or "Labour", or "Deferred Action" split from the rest of its name, counts
-    for the story's one longer name that contains it."""
+    for the story's one longer name that contains it; a lone surname for the one person of that
+    surname, whatever else contains it ("Trump" is "Donald Trump" beside "Trump Tower")."""
     found = owners.get(name, ())
-    return next(iter(found)) if len(found) == 1 else name
+    if len(found) == 1:
+        return next(iter(found))
+    if tag_kind(name) == "place":
+        return name
+    people = [
+        n
+        for n in found
+        if n.split()[-1] == name
+        and tag_kind(n) == "person"
+        and n.split()[0].lower() not in PLACES
+        and seen[n] >= 2
+    ]
+    return people[0] if len(people) == 1 else name
 
 
 def _kind(name: str, placed: Counter[str]) -> str:
@@ -275,6 +288,7 @@ def story_tags(articles: Sequence[StoryArticle], limit: int = MAX_TAGS) -> list[
     read = [_article_names(a) for a in independent]
     same = _one_person(Counter(n for found, _places in read for n in found))
     per_article = [{same.get(n, n) for n in found} for found, _places in read]
+    seen: Counter[str] = Counter(n for found in per_article for n in found)
     placed: Counter[str] = Counter(same.get(p, p) for _found, places in read for p in places)
     owners: dict[str, set[str]] = {}
     for found in per_article:
@@ -284,7 +298,7 @@ def story_tags(articles: Sequence[StoryArticle], limit: int = MAX_TAGS) -> list[
                     owners.setdefault(part, set()).add(name)
     mentions: Counter[str] = Counter()
     for found in per_article:
-        mentions.update({_full_name(n, owners) for n in found})
+        mentions.update({_full_name(n, owners, seen) for n in found})
     # Several reports must agree that a name matters; a one-article story has only one.
     needed = 2 if len(independent) >= 2 else 1
     ranked = sorted(
