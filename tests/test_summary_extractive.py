@@ -720,6 +720,9 @@ def test_an_opener_with_a_list_or_two_adjectives_gives_no_span_from_its_first_co
         "arrived in Tijuana on Sunday."
     )
     assert not any(s.startswith("monthlong") for s in clause_spans(paired))
+    # A verb is a whole word: "this" holds no "is".
+    dated = "In stops in Iowa, this fall and last spring, Mr. de Blasio said he would run."
+    assert not any(s.startswith("this fall") for s in clause_spans(dated))
     # After a real opener a clause follows, whatever commas come later.
     opener = "On Monday, thousands of people descended on the Capitol in Lansing, Michigan."
     assert "thousands of people descended on the Capitol in Lansing, Michigan." in clause_spans(

@@ -58,10 +58,11 @@ def is_opinion(url: str, title: str, text: str) -> bool:
 # Asked of every article each time its story is analysed: the answers for recent ones are kept.
 @lru_cache(maxsize=16384)
 def _is_opinion(url: str, title: str, text: str) -> bool:
+    """``is_opinion`` of the text's first _NOTE_CHARS characters."""
     path = urlsplit(url).path.lower() if url else ""
     if any(segment in _SECTIONS for segment in path.split("/")):
         return True
-    return bool(_TITLE_LABEL.match(title) or _NOTE.search(text[:_NOTE_CHARS]))
+    return bool(_TITLE_LABEL.match(title) or _NOTE.search(text))
 
 
 def reports_first(articles: Sequence[StoryArticle]) -> list[StoryArticle]:

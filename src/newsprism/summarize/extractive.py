@@ -230,13 +230,15 @@ def clause_spans(sentence: str) -> list[str]:
     return out
 
 
-# Past forms without -ed, for telling a clause from a list or a noun phrase (``_opener_goes_on``).
-_IRREGULAR_VERB = re.compile(
-    r"\b(?:said|told|took|made|went|came|gave|found|won|lost|met|held|sent|spent|left|led|got|"
-    r"set|put|hit|cut|ran|saw|knew|thought|brought|bought|began|became|fell|rose|grew|wrote|"
-    r"spoke|chose|drew|struck|sought|fought|paid|kept|built|heard|stood|sat|sold|shot|broke|"
-    r"threw|wore|ate|flew|drove|rode|sang|swore|tore|woke|hung|dug|fled|bore|"
-    r"is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|shall|did|does)\b"
+# A verb anywhere in a stretch of text, for telling a clause from a list or a noun phrase
+# (``_opener_goes_on``): ``_VERB``, a whole word ("this" holds no "is"), or a past form without
+# -ed.
+_ANY_VERB = re.compile(
+    rf"\b(?:{_VERB}"
+    r"|(?:took|made|went|came|gave|found|won|lost|met|held|sent|spent|left|led|got|set|put|hit|"
+    r"cut|ran|saw|knew|thought|brought|bought|began|became|fell|rose|grew|wrote|spoke|chose|"
+    r"drew|struck|sought|fought|paid|kept|built|heard|stood|sat|sold|shot|broke|threw|wore|ate|"
+    r"flew|drove|rode|sang|swore|tore|woke|hung|dug|fled|bore|shall)\b)"
 )
 
 
@@ -251,7 +253,7 @@ def _opener_goes_on(sentence: str, start: int) -> bool:
     if comma < 0:
         return False
     segment = sentence[start:comma]
-    return not (_GOES_ON.search(segment) or _IRREGULAR_VERB.search(segment))
+    return _ANY_VERB.search(segment) is None
 
 
 _APPOSITIVE = re.compile(r"an? (?:[\w’'-]+ ){1,4}(?:that|who|which|whose)\b", re.IGNORECASE)
