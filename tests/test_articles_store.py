@@ -52,6 +52,28 @@ def test_same_article_under_tracking_and_www_variants_is_stored_once(
         assert article_id_for_url(conn, "https://example.com/news/a?fbclid=1") == record.id
 
 
+def test_copies_within_one_batch_map_to_the_first_copys_id(
+    db: Database, settings: Settings
+) -> None:
+    text = _text()
+    result = add_articles(
+        db,
+        [
+            ArticleDraft(url="https://example.com/news/a", title="A", text=text),
+            ArticleDraft(url="https://other.example/b", title="B", text=_text()),
+            # The same URL again (a feed listing a story twice), then the same article of the
+            # same outlet under a second address.
+            ArticleDraft(url="https://www.example.com/news/a?utm_source=rss", title="A", text=text),
+            ArticleDraft(url="https://example.com/news/a-amp", title="A", text=text),
+        ],
+        settings,
+    )
+    first, second = result.added_ids
+    assert result.duplicates == 2
+    assert result.duplicate_of == {2: first, 3: first}
+    assert second != first
+
+
 def test_wire_copy_from_another_outlet_is_marked_repost_of_the_first(
     db: Database, settings: Settings
 ) -> None:

@@ -73,6 +73,27 @@ def test_identical_texts_stay_separate_gold_articles(run_cli, tmp_path: Path) ->
     assert out["bcubed_f1"] == pytest.approx(1.0)
 
 
+def test_one_article_listed_under_two_gold_stories_is_scored_at_both(
+    run_cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A roundup may link the same report from two stories: the file's two lines are one stored
+    article, which the scores count at both positions."""
+    lines = [
+        json.loads(line) for line in (FIXTURES / "stories_small.jsonl").read_text().splitlines()
+    ]
+    again = {**lines[0], "story": "elsewhere"}
+    path = tmp_path / "twice.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in [*lines, again]), encoding="utf-8")
+    result = run_cli("eval", "cluster", "--format", "jsonl", str(path), "--json")
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["articles"] == len(lines) + 1
+    assert out["gold_clusters"] == 4
+    # The repeated line joins its first copy's story, not the gold "elsewhere" of its own.
+    assert out["bcubed_precision"] < 1.0
+    assert out["clusters"] == 3
+
+
 @pytest.mark.parametrize(
     ("fmt", "content", "message"),
     [

@@ -79,8 +79,11 @@ def _ids_in_order(result: Any, count: int, offset: int) -> list[int]:
     for position in range(count):
         if position in result.duplicate_of:
             out.append(int(result.duplicate_of[position]))
-        else:
-            out.append(int(next(added)))
+            continue
+        article_id = next(added, None)
+        if article_id is None:
+            raise RuntimeError(f"item {offset + position}: the store reported no id for it")
+        out.append(int(article_id))
     return out
 
 

@@ -303,18 +303,26 @@ def store_prepared(conn: Connection, prepared: Sequence[Prepared]) -> AddResult:
     stored = stored_ids_by_key(conn, sorted({c.key for c in candidates}))
     fresh: list[PreparedArticle] = []
     batch_keys: dict[str, int] = {}
+    # A draft that repeats one earlier in this batch -> the key of that one, whose id is known
+    # only after the insert.
+    copy_of_key: dict[int, str] = {}
     for item in candidates:
         if item.key in stored:
             result.duplicates += 1
             result.duplicate_of[item.position] = stored[item.key]
         elif item.key in batch_keys:
             result.duplicates += 1
+            copy_of_key[item.position] = item.key
         else:
             batch_keys[item.key] = item.position
             fresh.append(item)
     if not fresh:
         return result
 
+    # Articles of this batch get provisional ids above every stored id, so the index still
+    # prefers the earliest (stored) copy; they are mapped to real ids after the insert.
+    provisional_base = 1 << 62
+    key_of = {provisional_base + item.position: item.key for item in fresh}
     outlet_ids = _resolve_outlets(conn, fresh)
     for item in fresh:
         item.row["outlet_id"] = outlet_ids.get(item.domain)
@@ -322,9 +330,6 @@ def store_prepared(conn: Connection, prepared: Sequence[Prepared]) -> AddResult:
     all_bands = sorted({k for f in fresh for k in f.band_keys})
     near_index, near_roots, near_outlets = _stored_near_index(conn, all_bands)
 
-    # Articles of this batch get provisional ids above every stored id, so the index still
-    # prefers the earliest (stored) copy; they are mapped to real ids after the insert.
-    provisional_base = 1 << 62
     batch_roots: dict[int, int] = {}  # provisional id -> provisional or stored root
     rows: list[PreparedArticle] = []
     for item in fresh:
@@ -347,6 +352,8 @@ def store_prepared(conn: Connection, prepared: Sequence[Prepared]) -> AddResult:
                 result.duplicates += 1
                 if match.id < provisional_base:
                     result.duplicate_of[item.position] = match.id
+                else:
+                    copy_of_key[item.position] = key_of[match.id]
                 continue
             others = [f for f in family if f not in same]
             if others:
@@ -365,6 +372,12 @@ def store_prepared(conn: Connection, prepared: Sequence[Prepared]) -> AddResult:
         item.row["repost_of"] = root
         rows.append(item)
     _insert_rows(conn, rows, result, provisional_base)
+    if copy_of_key:
+        # Callers that follow each draft (the cluster eval) need the id of every duplicate.
+        inserted = stored_ids_by_key(conn, sorted(set(copy_of_key.values())))
+        for position, key in copy_of_key.items():
+            if key in inserted:
+                result.duplicate_of[position] = inserted[key]
     return result
 
 
