@@ -41,6 +41,10 @@ class CorpusCounts:
         return (self.counts.get(term, 0) + 0.5) / (self.total + 0.5 * (len(self.counts) + 1))
 
 
+def unseen_terms(total: Counter[str], corpus: CorpusCounts) -> int:
+    return sum(1 for t in total if t not in corpus.counts)
+
+
 def log_odds_z(
     own: Counter[str],
     total: Counter[str],
@@ -48,12 +52,15 @@ def log_odds_z(
     prior_strength: float,
     *,
     min_count: int = 1,
+    unseen: int | None = None,
 ) -> dict[str, float]:
     """z-score of each term ``own`` uses at least ``min_count`` times, for being used more by
-    ``own`` than by the rest of ``total`` (``total`` includes ``own``)."""
+    ``own`` than by the rest of ``total`` (``total`` includes ``own``). ``unseen``: how many
+    terms of ``total`` the corpus lacks, when the caller has counted them already."""
     n_own = sum(own.values())
     n_rest = sum(total.values()) - n_own
-    unseen = sum(1 for t in total if t not in corpus.counts)
+    if unseen is None:
+        unseen = unseen_terms(total, corpus)
     alpha_0 = prior_strength + PRIOR_FLOOR * (len(corpus.counts) + unseen)
     scores = {}
     for term, y_own in own.items():
@@ -104,13 +111,16 @@ def framing(
     for counts in per_side.values():
         story_total.update(counts)
     n_total = sum(story_total.values())
+    unseen = unseen_terms(story_total, corpus)  # the same for every side
     words: dict[str, list[dict[str, Any]]] = {}
     for side in SIDES:
         own = per_side[side]
         if not own or n_total == sum(own.values()):
             words[side] = []  # nothing to contrast: no coverage from this side, or only this side
             continue
-        z = log_odds_z(own, story_total, corpus, PRIOR_STRENGTH, min_count=MIN_SIDE_COUNT)
+        z = log_odds_z(
+            own, story_total, corpus, PRIOR_STRENGTH, min_count=MIN_SIDE_COUNT, unseen=unseen
+        )
         ranked = sorted(
             (t for t, score in z.items() if score >= min_z and own[t] >= MIN_SIDE_COUNT),
             key=lambda t: (-z[t], t),

@@ -178,7 +178,9 @@ def _names_of(title: str, lede: str, language: str | None) -> tuple[frozenset[st
     # Headlines in Title Case capitalize every word, so their runs are not names; a headline
     # repeated at the top of the text, or a subheading, is in Title Case too.
     lede, cut = _within_limit(lede)
-    lede = _HANDLE.sub(" ", without_page_furniture(lede))
+    lede = without_page_furniture(lede)
+    if "@" in lede:
+        lede = _HANDLE.sub(" ", lede)
     # A dateline may follow a byline block ("USA TODAY\n\nWASHINGTON – A pair of…").
     lede = "\n".join(DATELINE.sub("", line, count=1) for line in lede.split("\n"))
     if "/" in lede:

@@ -11,6 +11,10 @@ from newsprism.analyze.stopwords import stopwords_for
 from newsprism.ingest.page_furniture import without_page_furniture
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+# The same words in a lower-cased text whose only letters are ASCII (most English news; curly
+# quotes and dashes aside): a plain character class is read twice as fast as a Unicode one.
+_ASCII_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)*")
+_WORD_CHAR = re.compile(r"[^\W\d_]")
 # Framing reads what a reader meets first; beyond the lede, word choice says less about angle.
 FRAMING_CHARS = 400
 
@@ -30,7 +34,8 @@ def framing_terms(text: str, language: str | None = None) -> list[str]:
     stop = _stopwords(language)
     found: list[str] = []
     previous: str | None = None
-    for word in _WORD.findall(text.lower()):
+    text = text.lower()
+    for word in _words(text):
         if word.endswith(("'s", "’s")):
             word = word[:-2]
         if len(word) < 3 or word in stop:
@@ -41,6 +46,12 @@ def framing_terms(text: str, language: str | None = None) -> list[str]:
             found.append(f"{previous} {word}")
         previous = word
     return found
+
+
+def _words(lowered: str) -> list[str]:
+    if not lowered.isascii() and any(_WORD_CHAR.match(c) for c in set(lowered) if not c.isascii()):
+        return _WORD.findall(lowered)
+    return _ASCII_WORD.findall(lowered)
 
 
 def count_terms(texts: Iterable[str], language: str | None = None) -> Counter[str]:

@@ -26,17 +26,16 @@ KEEP_SHARE = 0.8
 REGROWTH_FACTOR = 2.0
 MIN_WORDS, MAX_WORDS = 5, 20
 
+# Both are matched against the case-folded title: several times faster than re.IGNORECASE.
 _CLICKBAIT = re.compile(
     r"you won'?t believe|here'?s (why|what|how)|this is (why|what|how)|what happens next|"
     r"\b\d+ (things|ways|reasons|photos)\b|must[- ]see|jaw[- ]dropping|mind[- ]blowing|"
-    r"^(watch|breaking|exclusive|opinion|analysis|live|video|photos?|update)\b\s*[:|\-–—]",
-    re.IGNORECASE,
+    r"^(watch|breaking|exclusive|opinion|analysis|live|video|photos?|update)\b\s*[:|\-–—]"
 )
 _LOADED = re.compile(
     r"\b(slams?|slammed|blasts?|blasted|rips?|ripped|destroys?|destroyed|eviscerates?|"
     r"shreds?|torches?|humiliates?|meltdown|outrage(ous)?|disgrace(ful)?|furious|insane|"
-    r"bombshell|shocking|stunning|epic|owned|unhinged|radical|chaos)\b",
-    re.IGNORECASE,
+    r"bombshell|shocking|stunning|epic|owned|unhinged|radical|chaos)\b"
 )
 # The writer speaking ("…will hear my case today", "Why I left the party"); a quoted speaker
 # after a colon ("Trump: My administration…") is a quote, penalised as one above or not at all.
@@ -94,9 +93,10 @@ def loaded_penalty(title: str) -> float:
         penalty += 0.4
     if title.rstrip().endswith("?"):
         penalty += 0.3
-    if _CLICKBAIT.search(title):
+    folded = title.casefold()
+    if _CLICKBAIT.search(folded):
         penalty += 0.6
-    penalty += 0.25 * len(_LOADED.findall(title))
+    penalty += 0.25 * len(_LOADED.findall(folded))
     if title.lstrip()[:1] in "\"“‘'":
         penalty += 0.2  # a quote as headline speaks for one side
     if _FIRST_PERSON.search(title):
