@@ -87,6 +87,23 @@ def test_generic_csv_takes_numbers_or_labels(tmp_path: Path) -> None:
     assert rows["rightdaily.com"].bias_score == 1.0 and rows["rightdaily.com"].factuality_score == 3
 
 
+def test_a_rater_link_that_is_not_a_web_address_is_dropped_and_the_rating_kept(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "links.csv"
+    path.write_text(
+        "domain,bias,factuality,url,date\n"
+        "a.example,left,high,javascript:alert(1),2024-01-03\n"
+        "b.example,right,mixed,https://rater.example/b,\n"
+        "c.example,center,high,rater.example/c,\n",
+        encoding="utf-8",
+    )
+    rows = {r.domain: r for r in read_ratings("csv", path)}
+    assert rows["a.example"].url is None and rows["a.example"].bias_score == -2.0
+    assert rows["b.example"].url == "https://rater.example/b"
+    assert rows["c.example"].url is None
+
+
 def test_gzipped_files_are_read_like_plain_ones(tmp_path: Path) -> None:
     packed = tmp_path / "generic.csv.gz"
     packed.write_bytes(gzip.compress((RATINGS / "generic.csv").read_bytes()))

@@ -6,9 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from newsprism.config import Settings
 from newsprism.store.database import Database
+from newsprism.store.schema import outlets, ratings
 from newsprism.web.security import CONTENT_SECURITY_POLICY
 from webdata import seed_rows, web_client
 
@@ -129,6 +131,49 @@ def test_outlet_list_filters_by_name_and_paginates(client, db: Database) -> None
     assert len(rest["items"]) == 4 and rest["next_offset"] is None
     names = [o["name"] for o in first["items"] + rest["items"]]
     assert names == sorted(names, key=str.lower)
+
+
+def test_outlet_search_takes_like_wildcards_literally(client, db: Database) -> None:
+    seed_rows(db)
+    assert client.get("/api/outlets?q=_").json()["items"] == []
+    assert client.get("/api/outlets?q=%25").json()["items"] == []
+    assert client.get("/api/outlets?q=r_ght").json()["items"] == []
+    assert [o["name"] for o in client.get("/api/outlets?q=right").json()["items"]] == [
+        "Right Herald"
+    ]
+
+
+def test_a_rating_link_that_is_not_a_web_address_is_no_link(client, db: Database) -> None:
+    room = seed_rows(db)
+    outlet_id = room.outlet_ids["leftpost.example"]
+    with db.write() as conn:
+        conn.execute(
+            update(ratings)
+            .where(ratings.c.outlet_id == outlet_id, ratings.c.provider == "mbfc")
+            .values(url="javascript:alert(1)")
+        )
+        conn.execute(
+            update(outlets).where(outlets.c.id == outlet_id).values(homepage="data:text/html,x")
+        )
+    page = client.get(f"/outlets/{outlet_id}").text
+    assert "javascript:" not in page and "data:text" not in page
+    assert 'href="https://allsides.example/leftpost.example"' in page  # the web links stay
+
+
+def test_head_answers_as_get_without_a_body(client, db: Database) -> None:
+    room = seed_rows(db)
+    for path in (
+        "/healthz",
+        "/",
+        f"/outlets/{room.outlet_ids['leftpost.example']}",
+        "/api/outlets",
+    ):
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b""
+        assert head.headers["content-type"] == got.headers["content-type"]
+        assert head.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert client.head("/outlets/999999").status_code == 404
 
 
 def test_search_groups_matching_articles_by_story(client, db: Database) -> None:

@@ -107,6 +107,11 @@ def test_story_list_api_paginates_and_filters(client, room: Newsroom) -> None:
     assert everything["next_offset"] is None
     right = {s["id"] for s in client.get("/api/stories?side=right").json()["items"]}
     assert room.story_id in right and room.blindspot_story_id not in right
+    # The home page form's "Any side" sends an empty value: no filter, as for country. The
+    # API's schema has three sides only.
+    assert client.get("/?q=&country=&side=").status_code == 200
+    assert client.get(f"/stories/{room.story_id}?side=").status_code == 200
+    assert client.get("/api/stories?side=").status_code == 422
     home = client.get("/?side=right").text
     cards = home.split('<ol class="stories">')[1].split("</ol>")[0]
     assert f'href="/stories/{room.story_id}"' in cards

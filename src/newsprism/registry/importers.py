@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsprism.errors import InputError
 from newsprism.registry import scales
@@ -54,6 +55,20 @@ class RatingRow:
     # The rater's own alias (MBFC: bbc.co.uk is bbc.com): not a row of the file, so not counted;
     # it rates an outlet the store has under the alias when no entry names that outlet itself.
     alias_of: str | None = None
+
+    def __post_init__(self) -> None:
+        # The link to the rater's page is shown as one: only a web address is kept ("javascript:"
+        # or a bare word in that column is dropped; the rating itself stays).
+        if self.url is not None and not _is_web_address(self.url):
+            self.url = None
+
+
+def _is_web_address(url: str) -> bool:
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def read_ratings(provider: str, path: Path) -> list[RatingRow]:

@@ -142,3 +142,10 @@ def reset_id_sequence(conn: Connection, table: str) -> None:
         ),
         {"table": table},
     )
+
+
+def like_containing(text: str) -> str:
+    """A LIKE pattern (escape character ``\\``) for values containing ``text`` as typed: the
+    wildcards ``%`` and ``_`` a user types are literal characters."""
+    literal = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{literal}%"

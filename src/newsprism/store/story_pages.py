@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
-from newsprism.store.dialect import search_article_ids
+from newsprism.store.dialect import like_containing, search_article_ids
 from newsprism.store.schema import articles, meta, outlets, ratings, stories, story_summaries
 from newsprism.timeutil import as_utc
 
@@ -275,9 +275,7 @@ def list_story_rows(
     if q and q.strip():
         hits = list(search_article_ids(conn, q, limit=TOPIC_SEARCH_HITS))
         by_article = select(articles.c.story_id).where(articles.c.id.in_(hits or [-1]))
-        # LIKE wildcards typed by a user are literal characters here.
-        literal = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        in_headline = stories.c.headline.ilike(f"%{literal}%", escape="\\")
+        in_headline = stories.c.headline.ilike(like_containing(q.strip()), escape="\\")
         query = query.where(or_(stories.c.id.in_(by_article), in_headline))
     if order == "recent":
         query = query.order_by(stories.c.last_updated.desc().nulls_last(), stories.c.id.desc())

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select
 
+from newsprism.store.dialect import like_containing
 from newsprism.store.schema import articles, feeds, outlets, stories
 from newsprism.store.stories import resolve_story_id
 from newsprism.timeutil import as_utc
@@ -70,9 +71,12 @@ def list_outlets(
         .offset(offset)
     )
     if q:
-        pattern = f"%{q.strip().lower()}%"
+        pattern = like_containing(q.strip().lower())
         query = query.where(
-            or_(func.lower(outlets.c.name).like(pattern), outlets.c.domain.like(pattern))
+            or_(
+                func.lower(outlets.c.name).like(pattern, escape="\\"),
+                outlets.c.domain.like(pattern, escape="\\"),
+            )
         )
     return [{**_outlet_dict(row), "articles": int(row.n)} for row in conn.execute(query)]
 

@@ -62,6 +62,29 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class HeadAsGet:
+    """Answers HEAD as the GET of the same address without its body (RFC 9110 §9.3.2): FastAPI
+    routes a GET handler for GET only, and monitors, load balancers and feed readers probe with
+    HEAD."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     env = templates.env
@@ -78,7 +101,12 @@ def _templates() -> Jinja2Templates:
         tag_list=present.tag_list,
         first_report=present.first_report,
     )
-    env.filters.update(ago=present.ago, iso_time=present.iso_time, long_time=present.long_time)
+    env.filters.update(
+        ago=present.ago,
+        iso_time=present.iso_time,
+        long_time=present.long_time,
+        web_link=present.web_link,
+    )
     return templates
 
 
@@ -157,9 +185,11 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
         settings=settings, db=db, templates=_templates(), signer=SessionSigner(secret)
     )
     _install_error_handlers(app)
-    # Middleware added last runs first: the security headers wrap the kept-page answers too.
+    # Middleware added last runs first: the security headers wrap the kept-page answers too,
+    # and HEAD is turned into GET before anything else sees it.
     app.add_middleware(CachedStoryPages, state=app.state.web)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     for module in (
         home,

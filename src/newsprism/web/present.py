@@ -45,6 +45,16 @@ class Segment:
         return f"w-{max(0, min(100, self.pct))}"
 
 
+def web_link(url: Any) -> str:
+    """``url`` when it is an absolute http(s) address, else "": an imported rating, an OPML
+    outline or a stored feed could carry a "javascript:" or "data:" address, and a page links
+    only to the web."""
+    if not isinstance(url, str):
+        return ""
+    scheme, sep, rest = url.strip().partition("://")
+    return url if sep and rest and scheme.lower() in ("http", "https") else ""
+
+
 def _as_int(value: Any) -> int:
     try:
         return int(value or 0)

@@ -5,13 +5,26 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import Path, Query
+from pydantic import BeforeValidator
 
 Side = Literal["left", "center", "right"]
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-
 SideQuery = Annotated[Side | None, Query(description="Only stories covered by this side.")]
+
+
+def _blank_is_none(value: object) -> object:
+    return value or None
+
+
+# The pages' filter forms send "side=" for their "Any side" choice: no filter, as an empty
+# country or topic is. The API keeps to its schema's three values.
+FormSideQuery = Annotated[
+    Side | None,
+    BeforeValidator(_blank_is_none),
+    Query(description="Only stories covered by this side; empty for any side."),
+]
 CountryQuery = Annotated[
     str | None,
     Query(

@@ -12,8 +12,8 @@ from newsprism.web.context import render, web_state
 from newsprism.web.routes.common import (
     PAGE_SIZE,
     CountryQuery,
+    FormSideQuery,
     PageQuery,
-    SideQuery,
     TopicQuery,
     clean,
 )
@@ -27,7 +27,7 @@ def home(
     request: Request,
     q: TopicQuery = None,
     country: CountryQuery = None,
-    side: SideQuery = None,
+    side: FormSideQuery = None,
     page: PageQuery = 1,
 ) -> Response:
     topic, country = clean(q), (clean(country) or "").lower() or None

@@ -11,7 +11,7 @@ from newsprism.store.stories import resolve_story_id
 from newsprism.store.users import record_reading
 from newsprism.web import present
 from newsprism.web.context import current_user, render, web_state
-from newsprism.web.routes.common import SideQuery, StoryId
+from newsprism.web.routes.common import FormSideQuery, StoryId
 from newsprism.web.stories import (
     mark_dates,
     prepared_articles,
@@ -75,7 +75,7 @@ ARTICLES_SHOWN = 60
 
 @router.get("/stories/{story_id}")
 def story_page(
-    request: Request, story_id: StoryId, side: SideQuery = None, all: bool = False
+    request: Request, story_id: StoryId, side: FormSideQuery = None, all: bool = False
 ) -> Response:
     state = web_state(request)
     cache_key = None
