@@ -185,6 +185,30 @@ def test_plain_doctype_without_entities_is_accepted() -> None:
     assert [e.url for e in feed.entries] == ["https://old.example.com/a"]
 
 
+def test_a_malformed_address_drops_its_entry_and_keeps_the_rest() -> None:
+    body = (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+        b"<link>http://[oops</link>"
+        b"<item><title>Good one</title><link>https://a.example/1</link>"
+        b'<enclosure url="http://[bad/img.jpg" type="image/jpeg" length="1"/></item>'
+        b"<item><title>Bad address</title><link>http://[::1/x</link></item>"
+        b"<item><title>Good two</title><link>https://a.example/2</link></item>"
+        b"</channel></rss>"
+    )
+    feed = parse_feed(body, url=BASE, fetched_at=FETCHED)
+    assert [e.url for e in feed.entries] == ["https://a.example/1", "https://a.example/2"]
+    assert feed.entries[0].image is None
+    assert feed.site_url is None
+    assert any("Bad address" in note for note in feed.notes + feed.problems)
+    json_body = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "J",'
+        b' "home_page_url": "http://[x", "items": [{"id": "1", "url": "http://[::1/x"},'
+        b' {"id": "2", "url": "https://a.example/3", "title": "Fine"}]}'
+    )
+    feed = parse_feed(json_body, url=BASE, fetched_at=FETCHED)
+    assert [e.url for e in feed.entries] == ["https://a.example/3"]
+
+
 def test_empty_channel_is_a_valid_feed_without_entries() -> None:
     feed = parse_feed((FEEDS / "empty_channel.xml").read_bytes(), url=BASE, fetched_at=FETCHED)
     assert feed.entries == []

@@ -302,6 +302,15 @@ def test_redirect_to_another_scheme_is_refused(server: LoopbackServer, fetcher: 
     )
 
 
+def test_redirect_to_a_malformed_address_is_an_error_not_a_crash(
+    server: LoopbackServer, fetcher: Fetcher
+) -> None:
+    server.route("/feed.xml", status=302, headers={"Location": "http://[::1/x"})
+    result = fetcher.fetch(server.url("/feed.xml"), "feed")
+    assert result.outcome == "error"
+    assert result.error is not None and "location header" in result.error
+
+
 def test_hanging_name_lookup_times_out(monkeypatch: pytest.MonkeyPatch, fetcher: Fetcher) -> None:
     import socket
 

@@ -174,6 +174,34 @@ def test_known_entries_are_not_fetched_again(
     assert server.hits("/news/ferry") == 1
 
 
+def test_a_refused_entry_is_not_fetched_or_counted_again_until_a_day_later(
+    db: Database, settings: Settings, server: LoopbackServer, extractor: ExtractionPool
+) -> None:
+    budget, _ferry = serve_pages(server)
+    gone = server.url("/news/gone")  # 404, and the entry has neither title nor summary
+    feed_id = add_test_feed(
+        db, settings, server.route("/rss.xml", rss([("Budget", budget, "a"), ("", gone, "")]))
+    )
+    first = run(db, settings, extractor)
+    assert (first.new_entries, first.new_articles, first.pages_failed) == (1, 1, 0)
+    with db.read() as conn:
+        [refused] = recent_fetches(conn, feed_id=feed_id, kind="entry")
+    assert refused.url == gone and refused.outcome == "skipped"
+    assert refused.error is not None and "no title and no text" in refused.error
+    again = run(db, settings, extractor, feed_ids=[feed_id])
+    assert (again.entries, again.new_entries, again.new_articles) == (2, 0, 0)
+    assert server.hits("/news/gone") == 1
+    # A day later it is tried once more: the page may have been fixed.
+    with db.write() as conn:
+        conn.execute(
+            update(fetch_log)
+            .where(fetch_log.c.kind == "entry")
+            .values(started_at=utcnow() - timedelta(days=1, minutes=1))
+        )
+    run(db, settings, extractor, feed_ids=[feed_id])
+    assert server.hits("/news/gone") == 2
+
+
 def test_unfetchable_page_keeps_the_feed_title_and_summary(
     db: Database, settings: Settings, server: LoopbackServer, extractor: ExtractionPool
 ) -> None:

@@ -427,8 +427,11 @@ def _absolute(value: Any, base: str) -> str | None:
     text = _text(value)
     if text is None:
         return None
-    absolute = urljoin(base, text)
-    parts = urlsplit(absolute)
+    try:
+        absolute = urljoin(base, text)
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None  # "http://[::1/x": not an address at all, like a missing one
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
     return absolute

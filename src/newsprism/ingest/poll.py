@@ -41,6 +41,7 @@ from newsprism.store.feeds import (
     log_fetches,
     move_feed,
     prune_fetch_log,
+    recently_refused,
     record_failure,
     record_soft_failure,
     record_success,
@@ -54,6 +55,10 @@ POLL_THREADS = 16
 # The fetch log is for diagnosis; a month shows every feed's recent history.
 FETCH_LOG_DAYS = 30
 PAGE_TYPES = ("html", "xml", "text/plain")
+# An entry the store refused (no title and no text, an address it cannot read) is tried again
+# after this long, not on every poll: its page may be fixed by then, and meanwhile it is
+# neither fetched again nor counted as new (which would keep a quiet feed polled often).
+REFUSED_ENTRY_RETRY = timedelta(days=1)
 
 log = logging.getLogger(__name__)
 
@@ -277,6 +282,9 @@ def _store_entries(
 ) -> FeedOutcome:
     with cycle.db.read() as conn:
         known = stored_urls(conn, [entry.url for entry in parsed.entries])
+        unknown = [entry.url for entry in parsed.entries if entry.url not in known]
+        since = result.started_at - REFUSED_ENTRY_RETRY
+        known |= recently_refused(conn, feed.id, unknown, since)
     new = [entry for entry in parsed.entries if entry.url not in known]
     logs = [feed_log]
     drafts: list[ArticleDraft] = []
@@ -297,10 +305,6 @@ def _store_entries(
         drafts.append(draft)
         if page_log is not None:
             logs.append(page_log)
-        if draft.extraction_status == "extracted":
-            outcome.pages_fetched += 1
-        else:
-            outcome.pages_failed += 1
     notes = list(parsed.notes)
     if drafts:
         added = add_articles(cycle.db, drafts, cycle.settings)
@@ -308,6 +312,15 @@ def _store_entries(
         outcome.duplicates = added.duplicates
         outcome.reposts = added.reposts
         notes += [f"not stored: {line}" for line in added.rejected]
+        logs += [
+            _refusal_log(feed, drafts[position], result.started_at, reason)
+            for position, reason in added.rejected_at.items()
+        ]
+        # Not new: a refused entry is no article, and must not keep a quiet feed polled often.
+        outcome.new_entries -= len(added.rejected_at)
+        drafts = [d for i, d in enumerate(drafts) if i not in added.rejected_at]
+    outcome.pages_fetched = sum(1 for d in drafts if d.extraction_status == "extracted")
+    outcome.pages_failed = len(drafts) - outcome.pages_fetched
     feed_log.new_items = outcome.new_articles
     if parsed.problems:
         kept = f"{len(parsed.entries)} entries read, {outcome.new_articles} new articles stored"
@@ -325,6 +338,18 @@ def _store_entries(
         outcome=outcome,
         title=parsed.title,
         note=feed_log.error,
+    )
+
+
+def _refusal_log(feed: FeedRow, draft: ArticleDraft, at: datetime, reason: str) -> FetchLogEntry:
+    return FetchLogEntry(
+        kind="entry",
+        url=draft.url,
+        started_at=at,
+        outcome="skipped",
+        feed_id=feed.id,
+        outlet_id=feed.outlet_id,
+        error=f"not stored: {reason}; tried again after {REFUSED_ENTRY_RETRY}",
     )
 
 

@@ -56,6 +56,8 @@ class AddResult:
     duplicates: int = 0  # already stored (same canonical URL, or same text from the same outlet)
     reposts: int = 0  # added, marked as a copy of an earlier article from another outlet
     rejected: list[str] = field(default_factory=list)  # one line per draft that was not stored
+    # Position in the drafts -> that line, for the drafts of this one call.
+    rejected_at: dict[int, str] = field(default_factory=dict)
     # Position in the drafts -> id of the stored article it duplicates (for callers that track).
     duplicate_of: dict[int, int] = field(default_factory=dict)
 
@@ -292,9 +294,10 @@ def store_prepared(conn: Connection, prepared: Sequence[Prepared]) -> AddResult:
     """Insert prepared drafts inside the caller's write transaction (see the module docstring)."""
     result = AddResult()
     candidates: list[PreparedArticle] = []
-    for item in prepared:
+    for position, item in enumerate(prepared):
         if isinstance(item, str):
             result.rejected.append(item)
+            result.rejected_at[position] = item
         elif isinstance(item, KnownArticle):
             result.duplicates += 1
             result.duplicate_of[item.position] = item.article_id

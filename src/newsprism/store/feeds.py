@@ -37,7 +37,7 @@ class FeedRow:
 class FetchLogEntry:
     """One fetch attempt: the feed it served, the URL, and in words what came of it."""
 
-    kind: str  # feed | page | robots | import
+    kind: str  # feed | page | robots | import | entry (a feed entry the store refused)
     url: str
     started_at: datetime
     outcome: str  # ok | not_modified | error | skipped
@@ -284,6 +284,28 @@ def log_fetches(conn: Connection, entries: Sequence[FetchLogEntry]) -> None:
         row["error"] = _clip(entry.error)
         rows.append(row)
     conn.execute(insert(fetch_log), rows)
+
+
+def recently_refused(
+    conn: Connection, feed_id: int, urls: Sequence[str], since: datetime
+) -> set[str]:
+    """Those of ``urls`` that this feed listed before and the store refused since ``since``."""
+    if not urls:
+        return set()
+    found: set[str] = set()
+    for start in range(0, len(urls), 500):
+        part = list(urls[start : start + 500])
+        found.update(
+            conn.execute(
+                select(fetch_log.c.url).where(
+                    fetch_log.c.feed_id == feed_id,
+                    fetch_log.c.kind == "entry",
+                    fetch_log.c.started_at >= since,
+                    fetch_log.c.url.in_(part),
+                )
+            ).scalars()
+        )
+    return found
 
 
 def recent_fetches(

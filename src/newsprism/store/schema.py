@@ -216,7 +216,7 @@ fetch_log = Table(
     Column("id", Integer, primary_key=True),
     Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE"), index=True),
     Column("outlet_id", Integer, ForeignKey("outlets.id", ondelete="CASCADE")),
-    Column("kind", String(16), nullable=False),  # feed | page | robots | import
+    Column("kind", String(16), nullable=False),  # feed | page | robots | import | entry
     Column("url", String(4096), nullable=False),
     Column("started_at", UTCDateTime, nullable=False, index=True),
     Column("duration_ms", Integer),
