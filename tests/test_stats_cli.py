@@ -68,3 +68,17 @@ def test_stats_on_an_empty_store(run_cli) -> None:  # type: ignore[no-untyped-de
         "stories": 0,
         "ratings": {},
     }
+
+
+def test_a_typed_db_wins_over_the_environment_before_and_after_the_command(
+    tmp_path, monkeypatch, run_cli
+) -> None:  # type: ignore[no-untyped-def]
+    elsewhere = tmp_path / "environment.db"
+    monkeypatch.setenv("NEWSPRISM_DB", str(elsewhere))
+    typed = tmp_path / "typed.db"
+    for argv in (["--db", str(typed), "stats", "--json"], ["stats", "--db", str(typed), "--json"]):
+        result = run_cli(*argv, db=False)
+        assert result.exit_code == 0, result.stderr
+    assert typed.exists() and not elsewhere.exists()
+    assert run_cli("stats", "--json", db=False).exit_code == 0
+    assert elsewhere.exists()  # without --db, the environment's store

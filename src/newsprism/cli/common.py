@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -32,6 +33,7 @@ err_console = Console(stderr=True, highlight=False)
 class AppContext:
     settings: Settings
     _db: Database | None = field(default=None, repr=False)
+    db_typed: bool = False  # --db was given on the command line
 
     @property
     def db(self) -> Database:
@@ -44,10 +46,16 @@ class AppContext:
             self._db.dispose()
 
 
-def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    if value:
-        app = ctx.ensure_object(AppContext)
+def _set_db(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if not value:
+        return value
+    app = ctx.ensure_object(AppContext)
+    # The option is read before the command name and after it, each time also from
+    # NEWSPRISM_DB: a --db typed anywhere wins over the environment's.
+    typed = ctx.get_parameter_source(param.name or "db") == ParameterSource.COMMANDLINE
+    if typed or not app.db_typed:
         app.settings = app.settings.with_db(value)
+        app.db_typed = app.db_typed or typed
     return value
 
 
