@@ -136,6 +136,37 @@ def test_messy_lines_are_reported_with_line_numbers_and_the_rest_imported(
     assert dates[_article(7)["title"]].year == 2017
 
 
+def test_fields_of_the_wrong_kind_are_refused_by_name_and_the_rest_imported(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    records: list[object] = [
+        _article(0),
+        _article(1, date=[1, 2]),
+        _article(2, source_url={"a": 1}),
+        _article(3, language=["en", "fr"]),
+        _article(4, title="Broken \ud800 escape"),
+        _article(5, title=7),
+        _article(6, authors=["A. Writer", "B. Writer"], date=1577934245),
+    ]
+    path = _write(tmp_path / "kinds.jsonl", records)
+    # A byte order mark before the first line is no part of it.
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    report = import_file(db, settings, path, workers=1)
+    assert report.added == 2 and report.rejected == 5
+    assert report.problems == [
+        "line 2: field 'date' must be a date (text or a number), not list",
+        "line 3: field 'source_url' must be text, not dict",
+        "line 4: field 'language' must be text, not list",
+        "line 5: field 'title' holds a lone surrogate code point (a broken \\u escape)",
+        "line 6: field 'title' must be text, not int",
+    ]
+    # Only the stored lines' dates are counted; a Unix time is read from an unusual form.
+    assert (report.dates_fixed, report.dates_dropped, report.dates_missing) == (1, 0, 0)
+    with db.read() as conn:
+        stored = dict(conn.execute(select(articles.c.title, articles.c.author)).all())
+    assert stored[_article(6)["title"]] == "A. Writer, B. Writer"
+
+
 def test_cli_import_prints_a_report_and_json(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = _write(tmp_path / "c.jsonl", [_article(i) for i in range(5)] + ["oops"])
     result = run_cli("import", str(path), "--no-process")

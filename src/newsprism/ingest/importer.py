@@ -134,6 +134,41 @@ class ImportReport:
         }
 
 
+# Fields read as one piece of text; dates may also be numbers (a Unix time), authors a list.
+_SCALAR_TEXT_FIELDS = ("url", "title", "summary", "source", *_TEXT_FIELDS, *_DOMAIN_FIELDS)
+
+
+def _wrong_field(record: dict[str, Any]) -> str | None:
+    """Why a field the import reads cannot be read as what it is, if one cannot."""
+    for name in (*_SCALAR_TEXT_FIELDS, *_LANGUAGE_FIELDS):
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            return f"field {name!r} must be text, not {type(value).__name__}"
+    for name in _DATE_FIELDS:
+        value = record.get(name)
+        if isinstance(value, bool) or not isinstance(value, str | int | float | type(None)):
+            return f"field {name!r} must be a date (text or a number), not {type(value).__name__}"
+    for name in _AUTHOR_FIELDS:
+        value = record.get(name)
+        if isinstance(value, list) and not all(isinstance(v, str | None) for v in value):
+            return f"field {name!r} must be text or a list of names"
+    for name in (*_SCALAR_TEXT_FIELDS, *_LANGUAGE_FIELDS, *_AUTHOR_FIELDS):
+        value = record.get(name)
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and not _encodable(text):
+                # JSON may spell half of a UTF-16 pair ("\ud800"): no text a store can hold.
+                return f"field {name!r} holds a lone surrogate code point (a broken \\u escape)"
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _first(record: dict[str, Any], names: Sequence[str]) -> Any:
     for name in names:
         value = record.get(name)
@@ -165,6 +200,9 @@ def parse_line(line_no: int, line: str, now: datetime) -> ParsedLine | str:
         return f"not valid JSON ({exc.msg} at column {exc.colno})"
     if not isinstance(record, dict):
         return f"expected a JSON object, got {type(record).__name__}"
+    wrong = _wrong_field(record)
+    if wrong:
+        return wrong
     url = record.get("url")
     if not isinstance(url, str) or not url.strip():
         return "missing field 'url'"
@@ -238,6 +276,8 @@ def _work_batch(
     parsed: list[ParsedLine] = []
     for line_no, raw in enumerate(raw_lines, start=first_line):
         line = raw.decode("utf-8", errors="replace")
+        if line_no == 1:
+            line = line.removeprefix("\ufeff")  # a byte order mark some editors write
         if not line.strip():
             continue
         work.lines += 1
