@@ -224,6 +224,30 @@ def test_sources_add_says_what_it_added_in_words(run_cli: Any) -> None:
     assert second.stdout.startswith(f"already present: {url}")
 
 
+def test_sources_add_refuses_malformed_addresses_and_outlets_in_one_line(run_cli: Any) -> None:
+    for argv in (
+        ("sources", "add", "http://[::1"),
+        ("sources", "add", "https://example.com:port/feed.xml"),
+        ("sources", "add", "https://example.com/feed.xml", "--outlet", "not a domain"),
+        ("sources", "add", "https://example.com/feed.xml", "--outlet", "com"),
+        ("sources", "add", "https://example.com/feed.xml", "--outlet", "http://[::1"),
+    ):
+        result = run_cli(*argv)
+        assert result.exit_code == 1, argv
+        assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr, argv
+    assert run_cli("sources", "list", "--domain", "http://[::1", "--json").exit_code == 0
+
+
+def test_a_known_feed_stays_with_its_outlet_and_says_which(run_cli: Any) -> None:
+    with LoopbackServer() as server:
+        url = server.fixture("/feed.xml", "rss20.xml")
+        run_cli("sources", "add", url, "--outlet", "example-outlet.com")
+        again = run_cli("sources", "add", url, "--outlet", "other-outlet.com")
+    assert again.stdout.startswith(f"already present: {url} for example-outlet.com")
+    listed = json.loads(run_cli("sources", "list", "--all", "--json").stdout)
+    assert [row["domain"] for row in listed] == ["example-outlet.com"]
+
+
 def test_sources_categories_and_countries_count_outlets_and_polled_ones(
     run_cli: Any, db: Database, settings: Settings
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -12,11 +13,26 @@ _extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 def hostname(url_or_host: str) -> str:
+    """The lower-cased host name; '' when there is none or the address is malformed."""
     text = url_or_host.strip()
     if "://" not in text:
         text = "//" + text
-    host = urlsplit(text).hostname or ""
+    try:
+        host = urlsplit(text).hostname or ""
+    except ValueError:
+        return ""  # "http://[::1": an unclosed bracket
     return host.rstrip(".").lower()
+
+
+# Labels of letters, digits and hyphens (any script), at least two of them.
+_DOMAIN_NAME = re.compile(r"^(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_][\w-]*[^\W_]$")
+
+
+def is_domain_name(text: str) -> bool:
+    """Whether ``text`` is a domain name a user may name an outlet by ("example.com", not
+    "not a domain", "com" or "http://[::1")."""
+    host = text.strip().rstrip(".").lower()
+    return bool(_DOMAIN_NAME.match(host)) and "_" not in host
 
 
 @lru_cache(maxsize=65536)

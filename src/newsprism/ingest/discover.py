@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from newsprism.config import Settings
-from newsprism.domains import registrable_domain
+from newsprism.domains import is_domain_name, registrable_domain
 from newsprism.errors import InputError
 from newsprism.ingest.feeds import FeedError, ParsedFeed, looks_like_html, parse_feed
 from newsprism.ingest.http import Fetcher
@@ -18,6 +18,7 @@ from newsprism.store.feeds import enable_feed
 from newsprism.store.outlets import (
     add_feed,
     feed_id_for_url,
+    feed_outlet_domain,
     get_or_create_outlet,
     set_outlets_enabled,
     validate_feed_url,
@@ -72,13 +73,16 @@ def add_source(
     if given and "://" not in given:
         given = "https://" + given
     given = validate_feed_url(given, settings)
-    if outlet_domain is not None and not registrable_domain(outlet_domain):
-        raise InputError(f"--outlet {outlet_domain!r}: not a domain name")
+    if outlet_domain is not None and not is_domain_name(outlet_domain):
+        raise InputError(f"--outlet {outlet_domain!r}: not a domain name (such as example.com)")
     with Fetcher(settings) as fetcher:
         feed_url, parsed, discovered = find_feed(fetcher, given)
     domain = registrable_domain(outlet_domain or "") or _site_domain(given, parsed, discovered)
     with db.write() as conn:
         existing = feed_id_for_url(conn, feed_url)
+        if existing is not None:
+            # A known feed stays with its outlet, whatever --outlet says; say which that is.
+            domain = feed_outlet_domain(conn, existing) or domain
         outlet_id = get_or_create_outlet(conn, domain, parsed.title, origin="user")
         if outlet_id is None:
             raise InputError(

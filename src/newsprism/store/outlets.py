@@ -74,7 +74,11 @@ def _literal_private_host(host: str) -> bool:
 def validate_feed_url(url: str, settings: Settings) -> str:
     """The URL, stripped, when it can be a feed; an InputError naming it otherwise."""
     clean = url.strip()
-    parts = urlsplit(clean)
+    try:
+        parts = urlsplit(clean)
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError as exc:
+        raise InputError(f"feed URL {clean!r}: not a valid address ({exc})") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise InputError(f"feed URL {clean!r}: only http and https feeds can be polled")
     if not parts.hostname:
@@ -92,6 +96,15 @@ def validate_feed_url(url: str, settings: Settings) -> str:
 def feed_id_for_url(conn: Connection, url: str) -> int | None:
     row = conn.execute(select(feeds.c.id).where(feeds.c.url == url)).first()
     return int(row[0]) if row else None
+
+
+def feed_outlet_domain(conn: Connection, feed_id: int) -> str | None:
+    row = conn.execute(
+        select(outlets.c.domain)
+        .select_from(feeds.join(outlets, outlets.c.id == feeds.c.outlet_id))
+        .where(feeds.c.id == feed_id)
+    ).first()
+    return str(row[0]) if row else None
 
 
 def add_feed(
