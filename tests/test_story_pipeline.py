@@ -45,3 +45,30 @@ def test_imported_neus_stories_get_headlines_cited_summaries_and_coverage(
         assert all(set(b["article_ids"]) <= ids and b["article_ids"] for b in detail["summary"])
         assert detail["coverage"]["articles"] == len(detail["articles"])
         assert sum(detail["bias"].values()) == detail["outlets"]
+
+
+def test_a_ratings_import_has_the_stories_of_its_outlets_analysed_again(
+    tmp_path: Path, run_cli, db, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from newsprism.analyze.refresh import refresh_dirty_stories
+
+    article = {
+        "url": "https://www.rightpost.com/politics/x1",
+        "title": "Senate passes the budget bill",
+        "text": "The Senate passed the budget bill on Tuesday after a long debate.",
+        "source_url": "rightpost.com",
+        "published": "2026-03-02T10:00:00Z",
+    }
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(article) + "\n", encoding="utf-8")
+    assert run_cli("import", str(path)).exit_code == 0
+    [before] = json.loads(run_cli("stories", "--json").stdout)
+    assert before["bias"]["unrated"] == 1
+    ratings = tmp_path / "r.csv"
+    ratings.write_text("domain,bias,factuality\nrightpost.com,2,2\n", encoding="utf-8")
+    imported = run_cli("ratings", "import", "--provider", "csv", str(ratings))
+    assert imported.exit_code == 0, imported.stderr
+    assert "1 stories to analyse again" in imported.stdout
+    refresh_dirty_stories(db, settings)
+    [after] = json.loads(run_cli("stories", "--json").stdout)
+    assert after["bias"]["right"] == 1 and after["bias"]["unrated"] == 0

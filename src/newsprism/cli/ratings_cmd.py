@@ -39,9 +39,16 @@ def import_cmd(provider: str, file: Path, no_create_outlets: bool, as_json: bool
     label, date YYYY-MM-DD.
     """
     from newsprism.registry.ratings import import_ratings
+    from newsprism.store.story_pages import mark_outlets_for_analysis, rated_outlet_ids
 
     app = app_context()
+    with app.db.read() as conn:
+        rated_before = rated_outlet_ids(conn, provider)
     report = import_ratings(app.db, provider, file, create_outlets=not no_create_outlets)
+    with app.db.write() as conn:
+        # Stories of outlets rated before or now show other figures: the next refresh (in
+        # `run` or `poll`) analyses them again.
+        marked = mark_outlets_for_analysis(conn, rated_before | rated_outlet_ids(conn, provider))
     if as_json:
         emit_json(report.as_json())
         return
@@ -49,6 +56,7 @@ def import_cmd(provider: str, file: Path, no_create_outlets: bool, as_json: bool
         f"{provider}: {report.rows} rows: {report.matched} matched, {report.ambiguous} ambiguous, "
         f"{report.unknown} unknown; {report.stored} ratings stored"
         + (f", {report.outlets_created} outlets added" if report.outlets_created else "")
+        + (f"; {marked} stories to analyse again at the next poll" if marked else "")
     )
     for reason, count in report.reasons.most_common():
         click.echo(f"  {count:>6}  {reason}")

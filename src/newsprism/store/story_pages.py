@@ -150,6 +150,33 @@ def mark_all_for_analysis(conn: Connection) -> int:
     return int(result.rowcount or 0)
 
 
+def rated_outlet_ids(conn: Connection, provider: str) -> set[int]:
+    rows = conn.execute(select(ratings.c.outlet_id).where(ratings.c.provider == provider))
+    return {int(r.outlet_id) for r in rows}
+
+
+def mark_outlets_for_analysis(conn: Connection, outlet_ids: Iterable[int]) -> int:
+    """Every live story with an article of these outlets is analysed again at the next refresh
+    (their ratings changed, and with them the story's bias and factuality figures)."""
+    ids = sorted(set(outlet_ids))
+    marked = 0
+    for start in range(0, len(ids), 500):
+        covering = select(articles.c.story_id).where(
+            articles.c.outlet_id.in_(ids[start : start + 500]), articles.c.story_id.is_not(None)
+        )
+        result = conn.execute(
+            update(stories)
+            .where(
+                stories.c.merged_into.is_(None),
+                stories.c.analysis_key.is_not(None),
+                stories.c.id.in_(covering),
+            )
+            .values(dirty=True, analysis_key=None)
+        )
+        marked += int(result.rowcount or 0)
+    return marked
+
+
 def latest_summary(conn: Connection, story_id: int) -> Any | None:
     return conn.execute(
         select(story_summaries)
