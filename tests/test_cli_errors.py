@@ -33,6 +33,15 @@ def test_unsupported_database_url_is_named(tmp_path: Path) -> None:
     assert result.stderr.strip().count("\n") == 0
 
 
+def test_a_file_that_is_not_a_database_is_one_line_naming_it(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_text("{}\n", encoding="utf-8")
+    result = _run("--db", str(notes), "stats", cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"cannot open database sqlite:///{notes}: file is not a database" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+
+
 def test_version_prints_and_exits_zero(tmp_path: Path) -> None:
     result = _run("--version", cwd=tmp_path)
     assert result.returncode == 0

@@ -94,6 +94,28 @@ def test_one_article_listed_under_two_gold_stories_is_scored_at_both(
     assert out["clusters"] == 3
 
 
+def test_gzipped_and_non_utf8_files_and_rejected_items_are_named(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import gzip
+
+    plain = (FIXTURES / "stories_small.jsonl").read_bytes()
+    packed = tmp_path / "stories.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain))
+    result = run_cli("eval", "cluster", "--format", "jsonl", str(packed), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["articles"] == 8
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(plain.splitlines(keepends=True)[0] + "caf\u00e9\n".encode("latin-1"))
+    result = run_cli("eval", "cluster", "--format", "jsonl", str(latin))
+    assert result.exit_code == 1 and f"{latin}:2: not UTF-8 text" in result.stderr
+    second_bad = tmp_path / "second.jsonl"
+    good = json.loads(plain.splitlines()[0])
+    second_bad.write_text(
+        json.dumps(good) + "\n" + json.dumps({**good, "url": "notaurl"}) + "\n", encoding="utf-8"
+    )
+    result = run_cli("eval", "cluster", "--format", "jsonl", str(second_bad))
+    assert result.exit_code == 1 and "item 1: article rejected by the store" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("fmt", "content", "message"),
     [

@@ -67,6 +67,19 @@ def test_harness_names_a_missing_page(run_cli, tmp_path: Path) -> None:  # type:
     assert "html/p1.html is missing" in result.stderr
 
 
+def test_harness_names_a_damaged_page_or_truth_file(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = _benchmark(tmp_path / "bench")
+    (folder / "html" / "p1.html").unlink()
+    (folder / "html" / "p1.html.gz").write_bytes(b"\x1f\x8bnot gzip")
+    result = run_cli("eval", "extract", "--format", "scrapinghub", str(folder))
+    assert result.exit_code == 1 and "p1.html.gz: damaged gzip data" in result.stderr
+    truth = folder / "ground-truth.json"
+    truth.write_bytes(truth.read_text(encoding="utf-8").encode("utf-16"))
+    result = run_cli("eval", "extract", "--format", "scrapinghub", str(folder))
+    assert result.exit_code == 1 and "ground-truth.json: not readable UTF-8 JSON" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
 @pytest.mark.evalgate
 @pytest.mark.slow
 def test_extraction_f1_on_the_benchmark_stays_above_the_floor(shared_data: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -72,8 +72,9 @@ def evaluate(
 
 def _ids_in_order(result: Any, count: int, offset: int) -> list[int]:
     """The stored article id of each draft, in draft order (duplicates map to their original)."""
-    if result.rejected:
-        raise InputError(f"item {offset}: article rejected by the store: {result.rejected[0]}")
+    if result.rejected_at:
+        position, reason = min(result.rejected_at.items())
+        raise InputError(f"item {offset + position}: article rejected by the store: {reason}")
     added = iter(result.added_ids)
     out = []
     for position in range(count):

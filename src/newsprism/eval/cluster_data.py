@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.errors import InputError
+from newsprism.eval.lines import numbered_lines
 from newsprism.ingest.dates import normalize_date
 from newsprism.ingest.importer import parse_line
 from newsprism.models import ArticleDraft
@@ -59,34 +60,33 @@ def _text(value: Any, where: str, field: str) -> str:
 
 def _read_neus(path: Path) -> Iterator[GoldArticle]:
     index = 0
-    with path.open(encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{line_no}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{where}: not valid JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or "cluster_id" not in row:
-                raise InputError(f"{where}: expected an object with 'cluster_id' and 'docs'")
-            docs = row.get("docs")
-            if not isinstance(docs, list) or not docs:
-                raise InputError(f"{where}: field 'docs' must be a non-empty list")
-            for doc in docs:
-                if not isinstance(doc, dict):
-                    raise InputError(f"{where}: each of 'docs' must be an object")
-                url, outlet = _synthetic(index)
-                index += 1
-                yield GoldArticle(
-                    str(row["cluster_id"]),
-                    ArticleDraft(
-                        url=url,
-                        title=_text(doc.get("title"), where, "title"),
-                        text=_text(doc.get("text", ""), where, "text"),
-                        outlet_domain=outlet,
-                    ),
-                )
+    for line_no, line in numbered_lines(path):
+        if not line.strip():
+            continue
+        where = f"{path}:{line_no}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: not valid JSON ({exc.msg})") from None
+        if not isinstance(row, dict) or "cluster_id" not in row:
+            raise InputError(f"{where}: expected an object with 'cluster_id' and 'docs'")
+        docs = row.get("docs")
+        if not isinstance(docs, list) or not docs:
+            raise InputError(f"{where}: field 'docs' must be a non-empty list")
+        for doc in docs:
+            if not isinstance(doc, dict):
+                raise InputError(f"{where}: each of 'docs' must be an object")
+            url, outlet = _synthetic(index)
+            index += 1
+            yield GoldArticle(
+                str(row["cluster_id"]),
+                ArticleDraft(
+                    url=url,
+                    title=_text(doc.get("title"), where, "title"),
+                    text=_text(doc.get("text", ""), where, "text"),
+                    outlet_domain=outlet,
+                ),
+            )
 
 
 def _parse_date(value: Any, where: str) -> datetime | None:
@@ -129,14 +129,13 @@ def _read_miranda(path: Path) -> Iterator[GoldArticle]:
 
 def _read_jsonl(path: Path) -> Iterator[GoldArticle]:
     now = datetime.now(UTC)
-    with path.open(encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            parsed = parse_line(line_no, line, now)
-            if isinstance(parsed, str):
-                raise InputError(f"{path}:{line_no}: {parsed}")
-            story = parsed.draft.extra.pop("story", None)
-            if story in (None, ""):
-                raise InputError(f"{path}:{line_no}: missing field 'story' (the gold story id)")
-            yield GoldArticle(str(story), parsed.draft)
+    for line_no, line in numbered_lines(path):
+        if not line.strip():
+            continue
+        parsed = parse_line(line_no, line, now)
+        if isinstance(parsed, str):
+            raise InputError(f"{path}:{line_no}: {parsed}")
+        story = parsed.draft.extra.pop("story", None)
+        if story in (None, ""):
+            raise InputError(f"{path}:{line_no}: missing field 'story' (the gold story id)")
+        yield GoldArticle(str(story), parsed.draft)

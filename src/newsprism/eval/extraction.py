@@ -13,6 +13,7 @@ import json
 import re
 import statistics
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,7 +102,10 @@ def _read_page(folder: Path, key: str) -> bytes:
         return plain.read_bytes()
     packed = folder / "html" / f"{key}.html.gz"
     if packed.is_file():
-        return gzip.decompress(packed.read_bytes())
+        try:
+            return gzip.decompress(packed.read_bytes())
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(f"{packed}: damaged gzip data ({exc})") from None
     raise InputError(
         f"{folder}: ground-truth.json names page {key!r} but html/{key}.html is missing"
     )
@@ -113,8 +117,8 @@ def load_benchmark(folder: Path) -> dict[str, dict[str, str]]:
         raise InputError(f"{folder}: no ground-truth.json (expected the scrapinghub layout)")
     try:
         truth = json.loads(truth_file.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputError(f"{truth_file}: not readable JSON: {exc}") from None
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{truth_file}: not readable UTF-8 JSON: {exc}") from None
     if not isinstance(truth, dict) or not truth:
         raise InputError(f"{truth_file}: expected an object of pages keyed by id")
     for key, item in truth.items():

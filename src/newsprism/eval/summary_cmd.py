@@ -21,6 +21,7 @@ import click
 from newsprism.cli.common import app_context, db_option, emit_json, json_option, progress_bar
 from newsprism.config import Settings
 from newsprism.errors import InputError
+from newsprism.eval.lines import numbered_lines
 from newsprism.summarize.extractive import SourceArticle
 from newsprism.summarize.sentences import is_verbatim, split_sentences
 from newsprism.summarize.service import summarize_story
@@ -45,24 +46,19 @@ class SummaryScores:
 
 def read_neus(path: Path) -> Iterator[NeusStory]:
     """Stories of a NeuS file; a malformed line stops with its line number."""
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    with handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                docs = [(str(d.get("title") or ""), str(d.get("text") or "")) for d in row["docs"]]
-                reference = str(row["neutral_summary"])
-            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-                raise InputError(
-                    f"{path}:{number}: not a NeuS story line (needs docs[].title/text and "
-                    f"neutral_summary): {exc}"
-                ) from None
-            yield NeusStory(str(row.get("cluster_id", number)), docs, reference)
+    for number, line in numbered_lines(path):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            docs = [(str(d.get("title") or ""), str(d.get("text") or "")) for d in row["docs"]]
+            reference = str(row["neutral_summary"])
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            raise InputError(
+                f"{path}:{number}: not a NeuS story line (needs docs[].title/text and "
+                f"neutral_summary): {exc}"
+            ) from None
+        yield NeusStory(str(row.get("cluster_id", number)), docs, reference)
 
 
 def score_stories(stories: list[NeusStory], settings: Settings) -> SummaryScores:

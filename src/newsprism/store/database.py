@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from newsprism.errors import NewsprismError
 
@@ -75,9 +75,11 @@ class Database:
 
             try:
                 upgrade(self)
-            except OperationalError as exc:
+            except DBAPIError as exc:
+                # "file is not a database", a refused connection: one line, without a password.
+                reason = " ".join(str(exc.orig if exc.orig is not None else exc).split())
                 raise NewsprismError(
-                    f"cannot open database {parsed.render_as_string()}: {exc.orig}"
+                    f"cannot open database {parsed.render_as_string()}: {reason}"
                 ) from None
 
     def _make_engine(self, echo: bool) -> Engine:
