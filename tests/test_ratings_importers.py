@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ import pytest
 from newsprism.errors import InputError
 from newsprism.registry import scales
 from newsprism.registry.importers import RatingRow, read_ratings
+from newsprism.registry.ratings import store_ratings
+from newsprism.store.database import Database
 
 RATINGS = Path(__file__).with_name("fixtures") / "ratings"
 
@@ -219,3 +222,70 @@ def read_ratings_bytes(provider: str, data: bytes) -> list[RatingRow]:
     from newsprism.registry.importers import READERS
 
     return READERS[provider](data, "memory.csv")
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        (
+            '{"sources":[{"domain":"a.com","name":5,"bias":"left"}]}',
+            r"sources\[0\] \('a.com'\): field 'name': expected a string, got int",
+        ),
+        (
+            '{"sources":[{"domain":"b.com","url":5}]}',
+            r"sources\[0\] \('b.com'\): field 'url': expected a string, got int",
+        ),
+        (
+            '{"sources":[{"domain":"b.com","bias":["left"]}]}',
+            r"sources\[0\] \('b.com'\): field 'bias': expected a string, got list",
+        ),
+        (
+            '{"sources":[{"domain":"c.com"}],"aliases":{"x.com":["c.com"]}}',
+            r"aliases\['x.com'\]: expected a domain string, got list",
+        ),
+        ('{"sources":[{"domain":"d.com"}],"biases":5}', r"field 'biases': expected a list"),
+        (
+            '{"sources":[],"reporting":[{"reporting":"HIGH","pretty":{}}]}',
+            r"reporting\[0\]: field 'pretty': expected a string, got dict",
+        ),
+    ],
+)
+def test_mbfc_json_fields_of_the_wrong_type_name_the_entry_and_field(
+    document: str, expected: str, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "mbfc.json", document)
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: {expected}") as info:
+        read_ratings("mbfc", path)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"), [("[1]", r"\[1\]"), ('{"x": 1}', r'\{"x": 1\}'), ("true", "true")]
+)
+def test_wikipedia_status_that_is_not_a_code_or_label_is_refused(
+    status: str, shown: str, tmp_path: Path
+) -> None:
+    # `true` is an int to Python: it must not pass as code 1, "generally reliable".
+    path = write(tmp_path, "rsp.json", f'{{"ok.com": 1, "a.com": {status}}}')
+    with pytest.raises(InputError, match=rf"rsp\.json: entry 'a.com': status {shown} is not"):
+        read_ratings("wikipedia-rsp", path)
+
+
+def test_generic_csv_malformed_domain_names_the_line_and_field(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "r.csv", 'domain,bias,factuality,url,date\na.com,0,2,,\n"http://[::1",1,2\n'
+    )
+    with pytest.raises(InputError, match=r"r\.csv: line 3: field 'domain': 'http://\[::1' is not"):
+        read_ratings("csv", path)
+
+
+def test_a_rater_domain_no_parser_takes_counts_as_no_usable_domain(db: Database) -> None:
+    rows = [
+        RatingRow(line=0, domain="http://[::1", name=None, bias_score=1.0),
+        RatingRow(line=1, domain="good.example.com", name=None, bias_score=-1.0),
+        RatingRow(line=2, domain="[::1", name=None, alias_of="good.example.com"),
+    ]
+    with db.write() as conn:
+        report = store_ratings(conn, "mbfc", rows)
+    assert (report.rows, report.unknown, report.stored) == (2, 2, 1)
+    assert report.reasons["no usable domain"] == 1

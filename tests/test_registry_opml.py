@@ -277,3 +277,66 @@ def test_control_characters_in_titles_never_make_an_unreadable_file(name: str, n
     outlet = OpmlOutlet("example.org", dirty, feeds=[("https://example.org/rss", dirty, True)])
     (feed,) = parse_opml(write_opml([outlet]), "generated.opml")
     assert feed.outlet_name is not None and feed.outlet_name.startswith(name)
+
+
+def test_an_undefined_entity_is_recovered_with_a_note() -> None:
+    data = (
+        b'<opml version="2.0"><body><outline text="a" xmlUrl="https://example.org/feed">&foo;'
+        b"</outline></body></opml>"
+    )
+    notes: list[str] = []
+    urls = [f.url for f in parse_opml(data, "entity.opml", notes)]
+    assert urls == ["https://example.org/feed"]
+    assert len(notes) == 1 and notes[0].startswith("entity.opml: not well-formed XML")
+    assert "undefined entity" in notes[0]
+
+
+TRUNCATED = (
+    b'<?xml version="1.0"?>\n<opml version="2.0"><body>\n'
+    b'<outline text="A" xmlUrl="https://a.example.org/feed"/>\n'
+    b'<outline text="B" xmlUrl="https://b.example.org/feed"/>\n'
+    b'<outline text="C" xmlUrl="https://c.example.org/fe'
+)
+
+
+def test_a_truncated_file_keeps_the_complete_outlines_and_says_it_is_damaged(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    notes: list[str] = []
+    urls = [f.url for f in parse_opml(TRUNCATED, "cut.opml", notes)]
+    assert urls == ["https://a.example.org/feed", "https://b.example.org/feed"]
+    assert len(notes) == 1 and "cut.opml" in notes[0] and "cut short" in notes[0]
+    # The import reports it among what it skipped.
+    path = tmp_path / "cut.opml"
+    path.write_bytes(TRUNCATED)
+    report = import_opml(db, settings, path)
+    assert report.feeds_added == 2
+    assert any(str(path) in m and "cut short" in m for m in report.skipped)
+
+
+def test_an_outline_with_a_malformed_address_is_skipped_alone(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    data = (
+        b'<opml version="2.0"><body>'
+        b'<outline text="Good" xmlUrl="https://good.example.org/feed"/>'
+        b'<outline text="Bad" xmlUrl="http://[::1"/>'
+        b'<outline text="Odd home" xmlUrl="https://odd.example.net/rss" htmlUrl="http://[x"/>'
+        b"</body></opml>"
+    )
+    notes: list[str] = []
+    feeds = parse_opml(data, "bad.opml", notes)
+    assert [(f.url, f.html_url) for f in feeds] == [
+        ("https://good.example.org/feed", None),
+        ("https://odd.example.net/rss", None),
+    ]
+    assert notes[0] == (
+        "bad.opml: outline 'Bad': xmlUrl 'http://[::1' is not an address (Invalid IPv6 URL); "
+        "outline skipped"
+    )
+    assert "'Odd home': htmlUrl 'http://[x'" in notes[1] and "ignored" in notes[1]
+    path = tmp_path / "bad.opml"
+    path.write_bytes(data)
+    report = import_opml(db, settings, path)
+    assert (report.feeds, report.feeds_added) == (2, 2)
+    assert any("'Bad'" in m and "skipped" in m for m in report.skipped)

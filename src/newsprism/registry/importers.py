@@ -172,31 +172,26 @@ def _read_mbfc_json(data: bytes, source: str) -> list[RatingRow]:
     if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
         raise InputError(f"{source}: not the MBFC extension JSON (no 'sources' list)")
     rated_at = _iso_day(str(document.get("date") or ""))
-    pretty_bias = {
-        b.get("bias"): b.get("pretty") for b in document.get("biases", []) if isinstance(b, dict)
-    }
-    pretty_fact = {
-        r.get("reporting"): r.get("pretty")
-        for r in document.get("reporting", [])
-        if isinstance(r, dict)
-    }
+    pretty_bias = _mbfc_labels(document, "biases", "bias", source)
+    pretty_fact = _mbfc_labels(document, "reporting", "reporting", source)
     rows = []
     for index, entry in enumerate(document["sources"]):
         if not isinstance(entry, dict) or not isinstance(entry.get("domain"), str):
             raise InputError(f"{source}: sources[{index}]: no 'domain' string")
-        bias = str(entry.get("bias") or "")
-        reporting = str(entry.get("reporting") or "")
+        where = f"sources[{index}] ({entry['domain']!r})"
+        bias = _json_str(entry, "bias", source, where) or ""
+        reporting = _json_str(entry, "reporting", source, where) or ""
         bias_label = pretty_bias.get(bias) or bias or None
         rows.append(
             RatingRow(
                 line=index,
                 domain=entry["domain"],
-                name=entry.get("name"),
+                name=_json_str(entry, "name", source, where),
                 bias_label=bias_label,
                 bias_score=scales.bias_score(bias),
                 factuality_label=pretty_fact.get(reporting) or reporting or None,
                 factuality_score=scales.factuality_score(reporting),
-                url=entry.get("url") or None,
+                url=_json_str(entry, "url", source, where) or None,
                 rated_at=rated_at,
                 extra={
                     k: entry[k] for k in ("credibility", "questionable", "traffic") if entry.get(k)
@@ -204,12 +199,49 @@ def _read_mbfc_json(data: bytes, source: str) -> list[RatingRow]:
             )
         )
     aliases = document.get("aliases")
+    if aliases is not None and not isinstance(aliases, dict):
+        raise InputError(
+            f"{source}: field 'aliases': expected an object, got {type(aliases).__name__}"
+        )
     by_domain = {row.domain: row for row in rows}
-    if isinstance(aliases, dict):
-        for alias, target in sorted(aliases.items()):
-            if isinstance(alias, str) and target in by_domain:
-                rows.append(replace(by_domain[target], domain=alias, alias_of=str(target)))
+    for alias, target in sorted((aliases or {}).items()):
+        if not isinstance(target, str):
+            raise InputError(
+                f"{source}: aliases[{alias!r}]: expected a domain string, "
+                f"got {type(target).__name__}"
+            )
+        if target in by_domain:
+            rows.append(replace(by_domain[target], domain=alias, alias_of=target))
     return rows
+
+
+def _json_str(entry: dict[str, Any], key: str, source: str, where: str) -> str | None:
+    """A string field of a JSON entry; absent or null is None, any other type an InputError."""
+    value = entry.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise InputError(
+        f"{source}: {where}: field {key!r}: expected a string, got {type(value).__name__} "
+        f"({json.dumps(value)[:40]})"
+    )
+
+
+def _mbfc_labels(document: dict[str, Any], key: str, code: str, source: str) -> dict[str, str]:
+    """MBFC's code -> display label table (``biases``: ``[{"bias": "left", "pretty": …}]``)."""
+    table = document.get(key)
+    if table is None:
+        return {}
+    if not isinstance(table, list):
+        raise InputError(f"{source}: field {key!r}: expected a list, got {type(table).__name__}")
+    labels = {}
+    for index, item in enumerate(table):
+        if not isinstance(item, dict):
+            continue
+        raw = _json_str(item, code, source, f"{key}[{index}]")
+        pretty = _json_str(item, "pretty", source, f"{key}[{index}]")
+        if raw is not None and pretty:
+            labels[raw] = pretty
+    return labels
 
 
 def _read_mbfc_csv(data: bytes, source: str) -> list[RatingRow]:
@@ -325,11 +357,16 @@ def read_wikipedia_rsp(data: bytes, source: str) -> list[RatingRow]:
         raise InputError(f"{source}: not the Wikipedia perennial-sources JSON (expected an object)")
     rows = []
     for index, (domain, status) in enumerate(statuses.items()):
-        label = scales.WIKIPEDIA_RSP_CODES.get(status) if isinstance(status, int) else status
+        # bool is an int to Python, but `true` is no status code.
+        if isinstance(status, int) and not isinstance(status, bool):
+            label = scales.WIKIPEDIA_RSP_CODES.get(status)
+        else:
+            label = status if isinstance(status, str) else None
         if label not in scales.WIKIPEDIA_RSP:
             raise InputError(
-                f"{source}: entry {domain!r}: status {status!r} is not one of "
-                "-2 (deprecated), -1 (unreliable), 0 (no consensus), 1 (reliable)"
+                f"{source}: entry {domain!r}: status {json.dumps(status)[:40]} is not one of "
+                "-2 (deprecated), -1 (unreliable), 0 (no consensus), 1 (reliable) "
+                f"or a label ({', '.join(scales.WIKIPEDIA_RSP)})"
             )
         rows.append(
             RatingRow(
@@ -357,6 +394,13 @@ def read_generic_csv(data: bytes, source: str) -> list[RatingRow]:
     ):
         if not row["domain"]:
             raise InputError(f"{source}: line {line}: empty 'domain'")
+        try:
+            urlsplit(row["domain"] if "://" in row["domain"] else f"//{row['domain']}")
+        except ValueError as exc:  # "http://[::1": an unclosed bracket
+            raise InputError(
+                f"{source}: line {line}: field 'domain': {row['domain']!r} is not a domain "
+                f"or web address ({exc})"
+            ) from None
         try:
             bias = scales.numeric_or_label(row["bias"], -3, 3, scales.BIAS_BY_KEY)
         except ValueError as exc:

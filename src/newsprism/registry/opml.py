@@ -9,11 +9,14 @@ export followed by import gives back the same outlets and feeds.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime
+from typing import Any
+from urllib.parse import urlsplit
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -21,6 +24,8 @@ from lxml import etree
 
 from newsprism.errors import InputError
 from newsprism.timeutil import utcnow
+
+log = logging.getLogger(__name__)
 
 NS = "https://newsprism.org/ns/opml/1"
 ET.register_namespace("newsprism", NS)
@@ -56,7 +61,7 @@ class OpmlOutlet:
     feeds: list[tuple[str, str | None, bool]] = field(default_factory=list)  # url, title, enabled
 
 
-def _parse_tree(data: bytes, source: str) -> ET.Element:
+def _parse_tree(data: bytes, source: str, notes: list[str]) -> ET.Element:
     try:
         return SafeET.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
@@ -73,6 +78,11 @@ def _parse_tree(data: bytes, source: str) -> ET.Element:
         recovered = _recover(repaired)
         if recovered is None:
             raise InputError(f"{source}: not well-formed XML: {first}") from None
+        # Recovery can drop outlines (a file cut short loses its last one): the import must say so.
+        notes.append(
+            f"{source}: not well-formed XML ({first}): the file is damaged or cut short; "
+            "imported the outlines that could be read, others may be missing"
+        )
         return recovered
 
 
@@ -93,7 +103,26 @@ def _recover(data: bytes) -> ET.Element | None:
         return None
     if root is None:
         return None
-    return SafeET.fromstring(etree.tostring(root), forbid_dtd=True)
+    # Undefined entities (&nbsp; with no DTD) stay as reference nodes that no strict parser takes.
+    for entity in list(root.iter(etree.Entity)):
+        _remove_keeping_tail(entity)
+    try:
+        return SafeET.fromstring(etree.tostring(root), forbid_dtd=True)
+    except (ET.ParseError, DefusedXmlException):
+        return None
+
+
+def _remove_keeping_tail(node: Any) -> None:
+    parent = node.getparent()
+    if parent is None:
+        return
+    if node.tail:
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
 
 
 def _attr(node: ET.Element, name: str) -> str | None:
@@ -104,13 +133,47 @@ def _attr(node: ET.Element, name: str) -> str | None:
     return value or None
 
 
-def parse_opml(data: bytes, source: str) -> list[OpmlFeed]:
-    """Every feed outline (one with ``xmlUrl``) in the file, with what its parents say."""
+def _address(
+    node: ET.Element, name: str, source: str, notes: list[str], outcome: str
+) -> str | None:
+    """An address attribute, or None with a note when no URL parser takes it ("http://[::1")."""
+    value = _attr(node, name)
+    if value is None:
+        return None
+    try:
+        urlsplit(value if "://" in value else f"//{value}")
+    except ValueError as exc:
+        label = _attr(node, "title") or _attr(node, "text") or "(untitled)"
+        notes.append(
+            f"{source}: outline {label!r}: {name} {value!r} is not an address ({exc}); {outcome}"
+        )
+        return None
+    return value
+
+
+def parse_opml(data: bytes, source: str, notes: list[str] | None = None) -> list[OpmlFeed]:
+    """Every feed outline (one with ``xmlUrl``) in the file, with what its parents say.
+
+    What was damaged or left out goes to ``notes`` (one line each, naming the file); without a
+    list it is logged as a warning, so it is never silent.
+    """
     if len(data) > MAX_OPML_BYTES:
         raise InputError(
             f"{source}: {len(data)} bytes is over the {MAX_OPML_BYTES}-byte OPML limit"
         )
-    root = _parse_tree(data, source)
+    found: list[str] = []
+    try:
+        return _parse_opml(data, source, found)
+    finally:
+        if notes is not None:
+            notes.extend(found)
+        else:
+            for note in found:
+                log.warning("%s", note)
+
+
+def _parse_opml(data: bytes, source: str, notes: list[str]) -> list[OpmlFeed]:
+    root = _parse_tree(data, source, notes)
     if root.tag.lower() != "opml":
         raise InputError(f"{source}: not OPML (root element is <{root.tag}>, expected <opml>)")
     body = root.find("body")
@@ -120,9 +183,14 @@ def parse_opml(data: bytes, source: str) -> list[OpmlFeed]:
 
     def walk(node: ET.Element, parent: OpmlFeed | None, trail: list[str]) -> None:
         for child in node.findall("outline"):
-            url = _attr(child, "xmlUrl") or _attr(child, "xmlurl")
+            name = "xmlUrl" if _attr(child, "xmlUrl") else "xmlurl"
+            url = _address(child, name, source, notes, "outline skipped")
+            if url is None and _attr(child, name):
+                continue  # a feed whose address no parser takes: noted, and only it is skipped
             text = _attr(child, "title") or _attr(child, "text")
             enabled = _attr(child, "enabled")
+            html_url = _address(child, "htmlUrl", source, notes, "attribute ignored")
+            domain = _address(child, "domain", source, notes, "attribute ignored")
             if url:
                 # Our export writes an untitled feed's text as its outlet's name (OPML wants text).
                 untitled = _attr(child, "title") is None and parent and text == parent.outlet_name
@@ -130,9 +198,8 @@ def parse_opml(data: bytes, source: str) -> list[OpmlFeed]:
                     OpmlFeed(
                         url=url,
                         title=None if untitled else text,
-                        html_url=_attr(child, "htmlUrl") or (parent.html_url if parent else None),
-                        outlet_domain=_attr(child, "domain")
-                        or (parent.outlet_domain if parent else None),
+                        html_url=html_url or (parent.html_url if parent else None),
+                        outlet_domain=domain or (parent.outlet_domain if parent else None),
                         outlet_name=parent.outlet_name if parent else None,
                         country=_attr(child, "country") or (parent.country if parent else None),
                         language=_attr(child, "language") or (parent.language if parent else None),
@@ -142,10 +209,9 @@ def parse_opml(data: bytes, source: str) -> list[OpmlFeed]:
                 )
                 continue
             # A group outline: either one of our outlets (it has a domain) or a folder.
-            domain = _attr(child, "domain")
             group = OpmlFeed(
                 url="",
-                html_url=_attr(child, "htmlUrl") or (parent.html_url if parent else None),
+                html_url=html_url or (parent.html_url if parent else None),
                 outlet_domain=domain or (parent.outlet_domain if parent else None),
                 outlet_name=text if domain else (parent.outlet_name if parent else None),
                 country=_attr(child, "country") or (parent.country if parent else None),

@@ -67,8 +67,10 @@ def import_opml(db: Database, settings: Settings, path: Path) -> OpmlImportRepor
 
     Outlets and feeds go in with one bulk insert each: a 10,000-feed export imports in seconds.
     """
-    entries = parse_opml(_read(path), str(path))
-    report = OpmlImportReport(feeds=len(entries))
+    report = OpmlImportReport()
+    # A damaged file, or an outline no address parser takes, is named among the skipped.
+    entries = parse_opml(_read(path), str(path), notes=report.skipped)
+    report.feeds = len(entries)
     with db.write() as conn:
         outlet_ids = {d: row.id for d, row in outlet_rows_by_domain(conn).items()}
         known_feeds = feed_urls(conn)
