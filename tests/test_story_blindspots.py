@@ -117,3 +117,10 @@ def test_thresholds_come_from_settings() -> None:
     rules = BlindspotRules.from_settings(Settings(blindspot_min_outlets=20))
     assert rules.min_outlets == 20
     assert find_blindspot(*story({"left": 1, "center": 2, "right": 11}), rules) is None
+
+
+def test_a_split_exactly_at_the_thresholds_is_a_blindspot() -> None:
+    # 2 of 10 against 6 of 10: share 0.2 and gap 0.4 exactly (0.6 − 0.2 is 0.39999… in binary).
+    flag = find_blindspot(*story({"left": 6, "center": 2, "right": 2}), RULES)
+    assert flag == {"side": "right", "reason": "2 of 10 rated outlets lean right; 6 lean left"}
+    assert find_blindspot(*story({"left": 3, "center": 9, "right": 3}), RULES) is None

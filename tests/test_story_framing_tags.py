@@ -208,6 +208,9 @@ def test_a_comma_bracket_or_dash_ends_a_name() -> None:
     found = names("She called CNN's Larry King Live after Theresa May's speech.", "en")
     assert {"CNN", "Larry King Live", "Theresa May"} <= found
     assert "CNN Larry King Live" not in found
+    found = names("Prime Minister Theresa May’s Brexit deal failed again.", "en")
+    assert {"Prime Minister Theresa May", "Brexit"} <= found
+    assert not any("May Brexit" in n for n in found)
 
 
 @pytest.mark.parametrize(

@@ -48,10 +48,8 @@ def test_imported_neus_stories_get_headlines_cited_summaries_and_coverage(
 
 
 def test_a_ratings_import_has_the_stories_of_its_outlets_analysed_again(
-    tmp_path: Path, run_cli, db, settings
+    tmp_path: Path, run_cli
 ) -> None:  # type: ignore[no-untyped-def]
-    from newsprism.analyze.refresh import refresh_dirty_stories
-
     article = {
         "url": "https://www.rightpost.com/politics/x1",
         "title": "Senate passes the budget bill",
@@ -69,6 +67,9 @@ def test_a_ratings_import_has_the_stories_of_its_outlets_analysed_again(
     imported = run_cli("ratings", "import", "--provider", "csv", str(ratings))
     assert imported.exit_code == 0, imported.stderr
     assert "1 stories to analyse again" in imported.stdout
-    refresh_dirty_stories(db, settings)
+    # A poll with nothing new still analyses the waiting stories.
+    polled = run_cli("poll", "--once")
+    assert polled.exit_code == 0, polled.stderr
+    assert "1 story pages refreshed" in polled.stdout
     [after] = json.loads(run_cli("stories", "--json").stdout)
     assert after["bias"]["right"] == 1 and after["bias"]["unrated"] == 0

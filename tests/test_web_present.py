@@ -94,3 +94,15 @@ def test_reading_history_counts_each_story_once_split_by_side() -> None:
     assert summary["side_reads"] == {"left": 0.8, "center": 1.0, "right": 0.2}  # 0.75 → 0.8
     assert [s.pct for s in summary["sides"]] == [38, 50, 12]
     assert len(summary["periods"]) == 2 and summary["periods"][0].reads == 2
+
+
+@given(st.floats(min_value=-3.5, max_value=3.5, allow_nan=False))
+def test_an_outlets_lean_label_agrees_with_the_side_it_is_counted_on(score: float) -> None:
+    from newsprism.models import bias_step_label, side_for_bias
+
+    label = bias_step_label(score)
+    side = side_for_bias(score)
+    assert (side == "center") == (label == "Center")
+    assert (side == "left") == label.endswith("Left")
+    assert bias_step_label(-0.5) == "Lean Left" and bias_step_label(0.5) == "Lean Right"
+    assert bias_step_label(2.5) == "Far Right" and bias_step_label(0.49) == "Center"

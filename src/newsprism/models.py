@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -70,6 +71,13 @@ class ArticleRecord:
     repost_of: int | None = None
     story_id: int | None = None
     summary: str | None = None
+
+
+def bias_step_label(score: float) -> str:
+    """The label of the step nearest to ``score``, halves away from zero (−0.5 is Lean Left), as
+    ``side_for_bias`` counts it: Python's round() takes halves to even and would call it Center."""
+    step = math.floor(abs(score) + 0.5) * (1 if score >= 0 else -1)
+    return BIAS_LABELS[max(-3, min(3, step))]
 
 
 def side_for_bias(score: float | None) -> str | None:

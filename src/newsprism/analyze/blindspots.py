@@ -16,6 +16,7 @@ from newsprism.models import FACTUALITY_LABELS, OutletProfile
 from newsprism.store.story_pages import StoryArticle
 
 OPPOSITE = {"left": "right", "right": "left"}
+_EPSILON = 1e-9
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,10 @@ def find_blindspot(
     if total < rules.min_outlets:
         return None
     for side, other in OPPOSITE.items():
-        share, other_share = sides[side] / total, sides[other] / total
-        if share <= rules.max_share and other_share - share >= rules.min_gap:
+        share, gap = sides[side] / total, (sides[other] - sides[side]) / total
+        # Shares of small counts: a split exactly at a threshold must count as reaching it
+        # (3/5 − 1/5 is 0.39999… in binary).
+        if share <= rules.max_share + _EPSILON and gap >= rules.min_gap - _EPSILON:
             reason = (
                 f"{sides[side]} of {total} rated outlets lean {side}; {sides[other]} lean {other}"
             )

@@ -179,6 +179,10 @@ def names(text: str, language: str | None = None) -> set[str]:
             # stopwords ("CNN The") are noise.
             run.append(word)
             run_end = match.end()
+            if possessive:
+                close(owned=True)  # "Theresa May's Brexit deal": the name ends at its 's
+                at_start = False
+                continue
         else:
             close()
         at_start = False

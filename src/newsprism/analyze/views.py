@@ -71,7 +71,7 @@ from newsprism.analyze.blindspots import BlindspotRules, find_blindspot
 from newsprism.analyze.coverage import coverage_details, outlet_side
 from newsprism.analyze.opinion import is_opinion
 from newsprism.config import Settings
-from newsprism.models import BIAS_LABELS, OutletProfile
+from newsprism.models import OutletProfile, bias_step_label
 from newsprism.registry.profiles import outlet_profiles
 from newsprism.store.stories import resolve_story_id
 from newsprism.store.story_pages import (
@@ -166,7 +166,7 @@ def _article_dict(
         "outlet_domain": profile.domain if profile else None,
         "country": profile.country if profile else None,
         "bias": round(bias, 2) if bias is not None else None,
-        "bias_label": BIAS_LABELS[max(-3, min(3, round(bias)))] if bias is not None else None,
+        "bias_label": bias_step_label(bias) if bias is not None else None,
         "side": outlet_side(profile),
         "factuality": profile.factuality_label if profile else None,
         "ownership": profile.ownership if profile else None,

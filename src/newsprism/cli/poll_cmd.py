@@ -134,4 +134,11 @@ def _cycle(
             f"{processed.clustered} articles clustered, {processed.stories_created} new stories, "
             f"{processed.stories_merged} merged, {processed.stories_refreshed} story pages refreshed"
         )
+    elif process:
+        # Nothing new, but stories may wait for analysis (new ratings, a new analysis version).
+        from newsprism.analyze.refresh import refresh_dirty_stories
+
+        refreshed = refresh_dirty_stories(db, settings)
+        if refreshed:
+            click.echo(f"{refreshed} story pages refreshed")
     return report

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from newsprism.cli.common import app_context, db_option, emit_json, json_option
-from newsprism.models import BIAS_LABELS
+from newsprism.models import bias_step_label
 
 
 @click.group("sources")
@@ -145,7 +145,7 @@ def list_cmd(
 def _bias_text(row: dict[str, Any]) -> str:
     if row["bias"] is None:
         return "unrated"
-    text = BIAS_LABELS[max(-3, min(3, round(row["bias"])))]
+    text = bias_step_label(row["bias"])
     if row["bias_spread"]:
         text += f" (±{row['bias_spread'] / 2:.1f})"
     return text

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from newsprism.models import BIAS_LABELS, side_for_bias
+from newsprism.models import BIAS_LABELS, bias_step_label, side_for_bias
 from newsprism.store.schema import articles as articles_table
 from newsprism.web.present import SIDES, parse_time
 
@@ -85,7 +85,7 @@ def bias_label(article: dict[str, Any]) -> str | None:
     if isinstance(bias, dict):
         bias = bias.get("label", bias.get("score"))
     if isinstance(bias, int | float):
-        return BIAS_LABELS.get(max(-3, min(3, round(float(bias)))))
+        return bias_step_label(float(bias))
     return str(bias) if bias else None
 
 
