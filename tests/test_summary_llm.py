@@ -165,6 +165,90 @@ def test_a_failing_or_confused_server_falls_back_to_the_extractive_summary(
     assert summary.notes
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor called it ‘a total failure of the city’.",
+        "The mayor called it «a complete and utter disaster».",
+        "The mayor said „we will never approve it“.",
+        "The mayor called it 'a lie from start to end'.",
+        'The mayor called it "deadly".',  # one word in quotes is a claim about what was said
+    ],
+)
+def test_an_invented_quote_in_any_quote_style_drops_its_bullet(text: str) -> None:
+    result = validate_bullets({"bullets": [{"text": text, "article_ids": [1]}]}, ARTICLES)
+    assert result.bullets == [] and "quote not found" in result.dropped[0]
+
+
+def test_quotes_found_in_a_source_and_apostrophes_pass() -> None:
+    for text in (
+        "The mayor said ‘the city would rebuild quickly’.",
+        "The mayor's office said the city's plan 'would rebuild quickly' is set.",
+        "Officials said the span had been rated in «poor condition».",
+    ):
+        ids = [1] if "rebuild" in text else [2]
+        assert validate_bullets({"bullets": [{"text": text, "article_ids": ids}]}, ARTICLES).bullets
+
+
+def test_a_bullet_of_the_wrong_shape_or_size_is_dropped_not_an_error() -> None:
+    result = validate_bullets(
+        {
+            "bullets": [
+                {"text": "Cites one id as a number.", "article_ids": 1},
+                {"text": "Cites true.", "article_ids": [True]},
+                {"text": "A bridge collapsed. " * 60, "article_ids": [1]},
+                GOOD,
+            ]
+        },
+        ARTICLES,
+    )
+    assert [b.text for b in result.bullets] == [GOOD["text"]]
+    assert any("longer than" in note for note in result.dropped)
+
+
+def test_a_deeply_nested_answer_falls_back_to_the_extractive_summary(llm: FakeLLM) -> None:
+    llm.replies.append((200, "{" + '"a":[' * 100_000 + "]" * 100_000 + "}"))
+    summary = summarize_story(ARTICLES, _settings(llm))
+    assert summary.method == "extractive" and summary.bullets
+
+
+def test_an_answer_trickled_past_the_time_limit_is_not_waited_for() -> None:
+    import socket
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def trickle() -> None:
+        conn, _ = listener.accept()
+        conn.recv(65536)
+        body = json.dumps({"choices": [{"message": {"content": _answer(GOOD, QUOTED, REBUILD)}}]})
+        conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n\r\n".encode())
+        try:
+            for byte in body.encode():
+                conn.sendall(bytes([byte]))
+                time.sleep(0.02)
+        except OSError:
+            pass
+        conn.close()
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    settings = replace(
+        Settings(),
+        llm_base_url=f"http://127.0.0.1:{listener.getsockname()[1]}/v1",
+        llm_model="tiny",
+        llm_timeout_s=1,
+    )
+    started = time.monotonic()
+    summary = summarize_story(ARTICLES, settings)
+    assert summary.method == "extractive"
+    assert time.monotonic() - started < 3
+    assert "within 1 s" in summary.notes[0]
+    listener.close()
+
+
 def test_the_prompt_names_each_article_by_id_and_side() -> None:
     messages = build_messages(ARTICLES)
     assert "[1] (left-leaning outlet) Pittsburgh bridge collapses" in messages[1]["content"]

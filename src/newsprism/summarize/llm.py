@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,9 +28,16 @@ PROMPT_ARTICLE_CHARS = 1200
 PROMPT_MAX_ARTICLES = 10
 # A few bullets are a few kilobytes; anything near this is a misbehaving server.
 MAX_RESPONSE_BYTES = 1024 * 1024
-# Straight or typographic double quotes; a quoted span shorter than 3 words is a term, not a quote.
-_QUOTED = re.compile(r"[\"“]([^\"“”]+)[\"”]")
-MIN_QUOTE_WORDS = 3
+# A bullet is a sentence or two; the extractive ones stay under ~70 words.
+MAX_BULLET_CHARS = 600
+# Quoted spans in any common style: straight and typographic double quotes, low-9 and
+# guillemets, and single quotes that open after a space or bracket and close before one (so
+# that apostrophes in "don't" or "Trump's" open no quote). Every quoted span, a single word
+# included, must be in a cited source: a scare-quoted word is a claim about what was said.
+_QUOTED = re.compile(
+    r"[\"“”„«»]([^\"“”„«»]+)[\"“”«»]"
+    r"|(?:(?<=^)|(?<=[\s(\[—–-]))[‘'‚‹›]([^‘’'‚‹›\n]+?)[’'‹›](?=[\s.,;:!?)\]—–-]|$)"
+)
 
 SYSTEM_PROMPT = (
     "You write neutral news summaries. Answer with JSON only: "
@@ -64,6 +72,8 @@ def request_completion(settings: Settings, messages: list[dict[str, str]]) -> st
     url = settings.llm_base_url.rstrip("/") + "/chat/completions"
     headers = {"Authorization": f"Bearer {settings.llm_api_key}"} if settings.llm_api_key else {}
     body = {"model": settings.llm_model, "messages": messages, "temperature": 0}
+    # httpx's timeout bounds each read; a server that trickles its answer is cut off here.
+    deadline = time.monotonic() + settings.llm_timeout_s
     try:
         with httpx.stream(
             "POST", url, json=body, headers=headers, timeout=settings.llm_timeout_s
@@ -74,8 +84,12 @@ def request_completion(settings: Settings, messages: list[dict[str, str]]) -> st
                 data += chunk
                 if len(data) > MAX_RESPONSE_BYTES:
                     raise LLMUnavailable(f"LLM server {url}: answer larger than 1 MiB")
+                if time.monotonic() > deadline:
+                    raise LLMUnavailable(
+                        f"LLM server {url}: no whole answer within {settings.llm_timeout_s:g} s"
+                    )
         return str(json.loads(bytes(data))["choices"][0]["message"]["content"])
-    except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as exc:
+    except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError, RecursionError) as exc:
         raise LLMUnavailable(f"LLM server {url}: {type(exc).__name__}: {exc}") from None
 
 
@@ -86,8 +100,8 @@ def _json_payload(content: str) -> Any:
         raise LLMUnavailable("LLM answer holds no JSON object")
     try:
         return json.loads(content[start : end + 1])
-    except json.JSONDecodeError as exc:
-        raise LLMUnavailable(f"LLM answer is not valid JSON: {exc}") from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise LLMUnavailable(f"LLM answer is not valid JSON: {type(exc).__name__}") from None
 
 
 def validate_bullets(payload: Any, articles: Sequence[SourceArticle]) -> LLMResult:
@@ -103,15 +117,20 @@ def validate_bullets(payload: Any, articles: Sequence[SourceArticle]) -> LLMResu
             dropped.append("a bullet without text")
             continue
         text = " ".join(str(item["text"]).split())
-        ids = [i for i in item.get("article_ids") or [] if isinstance(i, int) and i in texts]
+        if len(text) > MAX_BULLET_CHARS:
+            dropped.append(f"{text[:60]!r}: longer than {MAX_BULLET_CHARS} characters")
+            continue
+        cited = item.get("article_ids")
+        cited = cited if isinstance(cited, list) else []
+        ids = [i for i in cited if isinstance(i, int) and not isinstance(i, bool) and i in texts]
         if not ids:
             dropped.append(f"{text[:60]!r}: cites no article of the story")
             continue
         sources = [texts[i] for i in ids] + [titles[i] for i in ids]
         invented = [
-            q
-            for q in _QUOTED.findall(text)
-            if len(q.split()) >= MIN_QUOTE_WORDS and not is_verbatim(q, sources)
+            quote
+            for pair in _QUOTED.findall(text)
+            if (quote := next(q for q in pair if q)).strip() and not is_verbatim(quote, sources)
         ]
         if invented:
             dropped.append(f"{text[:60]!r}: quote not found in its sources: {invented[0]!r}")

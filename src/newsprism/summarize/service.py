@@ -36,6 +36,9 @@ def summarize_story(articles: Sequence[SourceArticle], settings: Settings) -> St
         except LLMUnavailable as exc:
             log.warning("extractive summary instead: %s", exc)
             notes.append(str(exc))
+        except Exception as exc:  # an answer of a shape no check foresaw: still a summary
+            log.exception("extractive summary instead: the LLM answer could not be read")
+            notes.append(f"LLM answer not readable: {type(exc).__name__}")
     options = SummaryOptions(
         max_bullets=settings.summary_max_bullets, min_bullets=settings.summary_min_bullets
     )
