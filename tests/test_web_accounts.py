@@ -128,6 +128,32 @@ def test_login_is_rate_limited_after_five_failures(client, db: Database) -> None
     assert int(blocked.headers["retry-after"]) > 0
 
 
+def test_failures_from_one_address_do_not_lock_the_account_out_elsewhere(
+    client, db: Database
+) -> None:
+    with db.write() as conn:
+        create_user(conn, "admin1", "the right password")
+    token = csrf_token(client)
+    attempt = {"username": "admin1", "password": "a wrong password", "csrf_token": token}
+    for _ in range(6):
+        client.post("/login", data=attempt)
+    from fastapi.testclient import TestClient
+
+    # The same server (and its failure counts), reached from another address.
+    with TestClient(client.app, client=("203.0.113.9", 50000)) as owner:
+        owner_token = csrf_token(owner)
+        signed_in = owner.post(
+            "/login",
+            data={
+                "username": "admin1",
+                "password": "the right password",
+                "csrf_token": owner_token,
+            },
+            follow_redirects=False,
+        )
+    assert signed_in.status_code == 303
+
+
 def test_login_and_logout(client, db: Database) -> None:
     with db.write() as conn:
         create_user(conn, "reader", "the right password")
@@ -148,10 +174,15 @@ def test_login_and_logout(client, db: Database) -> None:
     )
     assert ok.status_code == 303 and ok.headers["location"] == "/me"  # no open redirect
     assert "Sign out" in client.get("/").text
+    kept = client.cookies.get("np_session")
     out = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
     assert out.status_code == 303
     client.cookies.delete("np_session")
     assert "Sign in" in client.get("/login").text
+    # A copy of the cookie taken before signing out no longer signs anyone in.
+    client.cookies.set("np_session", kept)
+    assert client.get("/me/export.json").status_code in (401, 403)
+    assert "Sign out" not in client.get("/login").text
 
 
 def test_forged_session_cookie_is_ignored(client) -> None:

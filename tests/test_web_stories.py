@@ -144,6 +144,20 @@ def test_atom_feeds_are_well_formed_and_link_to_pages(client, room: Newsroom) ->
     assert client.get("/feeds/stories/999999.atom").status_code == 404
 
 
+def test_a_story_feed_links_only_to_web_addresses(client, room: Newsroom, db: Database) -> None:
+    from newsprism.store.schema import articles
+
+    with db.write() as conn:
+        conn.execute(
+            update(articles)
+            .where(articles.c.id == room.article_ids[0])
+            .values(url="javascript:alert(1)")
+        )
+    feed = client.get(f"/feeds/stories/{room.story_id}.atom").text
+    assert "javascript:" not in feed
+    assert f"http://testserver/stories/{room.story_id}" in feed
+
+
 def test_anonymous_story_pages_are_reused_until_the_story_changes(
     client, db: Database, room: Newsroom
 ) -> None:

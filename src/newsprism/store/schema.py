@@ -235,6 +235,8 @@ users = Table(
     Column("password_hash", String(255), nullable=False),
     Column("is_admin", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # Part of every session cookie's fingerprint: raised on sign-out, it ends them all.
+    Column("session_generation", Integer, nullable=False, default=0, server_default="0"),
 )
 
 reading_history = Table(

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from newsprism.errors import InputError
@@ -43,6 +43,7 @@ class User:
     is_admin: bool
     password_hash: str
     created_at: datetime
+    session_generation: int = 0
 
 
 def _b64(data: bytes) -> str:
@@ -108,6 +109,7 @@ def _user(row: Any) -> User:
         is_admin=bool(row.is_admin),
         password_hash=row.password_hash,
         created_at=as_utc(row.created_at) or utcnow(),
+        session_generation=int(row.session_generation or 0),
     )
 
 
@@ -142,6 +144,15 @@ def create_user(
 def get_user(conn: Connection, user_id: int) -> User | None:
     row = conn.execute(select(users).where(users.c.id == user_id)).first()
     return _user(row) if row else None
+
+
+def end_sessions(conn: Connection, user_id: int) -> None:
+    """Every session cookie issued to the account so far stops working (sign-out)."""
+    conn.execute(
+        update(users)
+        .where(users.c.id == user_id)
+        .values(session_generation=users.c.session_generation + 1)
+    )
 
 
 def get_user_by_name(conn: Connection, username: str) -> User | None:

@@ -42,7 +42,9 @@ def current_user(request: Request) -> User | None:
             user_id, fingerprint = parsed
             with state.db.read() as conn:
                 found = get_user(conn, user_id)
-            if found and state.signer.fingerprint(found.password_hash) == fingerprint:
+            if found and fingerprint == state.signer.fingerprint(
+                found.password_hash, found.session_generation
+            ):
                 user = found
     request.scope[_USER_KEY] = user
     return user

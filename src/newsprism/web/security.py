@@ -51,10 +51,11 @@ def is_https(request: Request) -> bool:
 
 
 class SessionSigner:
-    """Signed session cookies carrying the user id and a fingerprint of the password hash.
+    """Signed session cookies carrying the user id and a fingerprint of the password hash and
+    the account's session generation.
 
-    Changing the password (or deleting the account) invalidates every older cookie, without a
-    session table.
+    Changing the password, signing out or deleting the account invalidates every older cookie,
+    without a session table.
     """
 
     def __init__(self, secret: str) -> None:
@@ -62,11 +63,14 @@ class SessionSigner:
         self._csrf_key = hashlib.sha256(("csrf:" + secret).encode()).digest()
 
     @staticmethod
-    def fingerprint(password_hash: str) -> str:
-        return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+    def fingerprint(password_hash: str, generation: int = 0) -> str:
+        # The account's session generation rises on sign-out, ending every older cookie.
+        material = password_hash if not generation else f"{password_hash}#{generation}"
+        return hashlib.sha256(material.encode()).hexdigest()[:16]
 
-    def dumps(self, user_id: int, password_hash: str) -> str:
-        return self._serializer.dumps({"u": user_id, "h": self.fingerprint(password_hash)})
+    def dumps(self, user_id: int, password_hash: str, generation: int = 0) -> str:
+        fingerprint = self.fingerprint(password_hash, generation)
+        return self._serializer.dumps({"u": user_id, "h": fingerprint})
 
     def loads(self, cookie: str) -> tuple[int, str] | None:
         try:

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from newsprism.errors import InputError
-from newsprism.store.users import User, authenticate, count_users, create_user
-from newsprism.web.context import check_csrf, render, web_state
+from newsprism.store.users import User, authenticate, count_users, create_user, end_sessions
+from newsprism.web.context import check_csrf, current_user, render, web_state
 from newsprism.web.security import SESSION_COOKIE, SESSION_MAX_AGE_S, set_cookie
 
 router = APIRouter(include_in_schema=False)
@@ -25,7 +25,7 @@ def _safe_next(target: str | None) -> str:
 
 def _signed_in(request: Request, user: User, target: str | None) -> Response:
     response = RedirectResponse(_safe_next(target), status_code=303)
-    cookie = web_state(request).signer.dumps(user.id, user.password_hash)
+    cookie = web_state(request).signer.dumps(user.id, user.password_hash, user.session_generation)
     set_cookie(response, request, SESSION_COOKIE, cookie, SESSION_MAX_AGE_S)
     return response
 
@@ -49,7 +49,10 @@ def login(
 ) -> Response:
     check_csrf(request, csrf_token)
     state = web_state(request)
-    keys = (f"ip:{_client(request)}", f"user:{username.strip().lower()}")
+    # Failures count per client address, and per account from that address: counted per
+    # account alone, anyone could lock its owner (the admin too) out by failing on purpose.
+    client = _client(request)
+    keys = (f"ip:{client}", f"user:{username.strip().lower()}@{client}")
     wait = state.limiter.retry_after(*keys)
     if wait:
         return render(
@@ -128,6 +131,11 @@ def register(
 @router.post("/logout")
 def logout(request: Request, csrf_token: str = Form("")) -> Response:
     check_csrf(request, csrf_token)
+    user = current_user(request)
+    if user is not None:
+        # Not only this browser's cookie: a copy of it taken elsewhere stops working too.
+        with web_state(request).db.write() as conn:
+            end_sessions(conn, user.id)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from newsprism.web.atom import ATOM_MEDIA_TYPE, Entry, atom_document
 from newsprism.web.context import web_state
-from newsprism.web.present import parse_time, rated_total
+from newsprism.web.present import parse_time, rated_total, web_link
 from newsprism.web.routes.common import StoryId
 from newsprism.web.routes.stories import load_story_or_redirect
 from newsprism.web.stories import blindspot_stories, outlet_name, top_stories
@@ -102,7 +102,7 @@ def story_feed(request: Request, story_id: StoryId) -> Response:
         Entry(
             id=f"{base}/stories/{story_id}#article-{a.get('id')}",
             title=str(a.get("title") or ""),
-            link=str(a.get("url") or f"{base}/stories/{story_id}"),
+            link=web_link(a.get("url")) or f"{base}/stories/{story_id}",
             updated=parse_time(a.get("published")),
             published=parse_time(a.get("published")),
             author=outlet_name(a),
