@@ -127,3 +127,53 @@ def test_scheduler_command_once_enqueues_the_due_feeds(
         ("newsprism.poll_feed", [ids["overdue"]]),
         ("newsprism.poll_feed", [ids["due"]]),
     ]
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.celery
+def test_a_broker_that_is_down_leaves_the_claimed_feeds_due_and_says_so(
+    db: Database, settings: Settings
+) -> None:
+    from dataclasses import replace
+
+    from newsprism.errors import NewsprismError
+    from newsprism.pipeline.scheduler import tick
+
+    ids = _add_feeds(db)
+    down = replace(settings, broker_url=f"redis://127.0.0.1:{_closed_port()}/0")
+    with pytest.raises(NewsprismError, match="cannot queue tasks on the broker") as failure:
+        tick(db, down)
+    assert "2 feeds left due" in str(failure.value) and "\n" not in str(failure.value)
+    with db.read() as conn:
+        claimable = claim_due_feeds(conn, utcnow() + timedelta(seconds=1), lease_s=60)
+    assert claimable == [ids["overdue"], ids["due"]]
+
+
+def test_the_scheduler_outlives_a_failed_tick(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsprism.errors import NewsprismError
+    from newsprism.pipeline import scheduler
+
+    calls: list[str] = []
+
+    def flaky(_db: Database, _settings: Settings, *, sweep: bool = True) -> scheduler.Tick:
+        calls.append("tick")
+        if len(calls) == 1:
+            raise NewsprismError("cannot queue tasks on the broker redis://x (refused)")
+        raise KeyboardInterrupt  # ends the loop after the second tick
+
+    monkeypatch.setattr(scheduler, "tick", flaky)
+    monkeypatch.setattr(scheduler, "MAX_RETRY_PAUSE_S", 0.01)
+    scheduler.run_scheduler(db, settings, interval_s=0.001)
+    assert calls == ["tick", "tick"]
+    with pytest.raises(NewsprismError):
+        calls.clear()
+        scheduler.run_scheduler(db, settings, interval_s=0.001, once=True)

@@ -50,8 +50,8 @@ def start(args: list[str], db_path: Path) -> subprocess.Popen[str]:
     )
 
 
-def stop(process: subprocess.Popen[str]) -> tuple[int, str]:
-    process.send_signal(signal.SIGINT)
+def stop(process: subprocess.Popen[str], how: int = signal.SIGINT) -> tuple[int, str]:
+    process.send_signal(how)
     try:
         _out, err = process.communicate(timeout=60)
     except subprocess.TimeoutExpired:
@@ -90,7 +90,10 @@ def test_pipeline_loop_stops_between_cycles(db: Database, settings: Settings) ->
 
 
 @pytest.mark.slow
-def test_serve_prints_its_url_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
+def test_serve_prints_its_url_serves_and_stops_on_ctrl_c_or_sigterm(
+    tmp_path: Path, how: int
+) -> None:
     port = free_port()
     process = start(["serve", "--port", str(port)], tmp_path / "serve.db")
     try:
@@ -99,7 +102,7 @@ def test_serve_prints_its_url_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None
         home = httpx.get(f"http://127.0.0.1:{port}/login", timeout=5)
         assert home.status_code == 200 and "content-security-policy" in home.headers
     finally:
-        code, err = stop(process)
+        code, err = stop(process, how)
     assert code == 0, err
     assert f"http://127.0.0.1:{port}/" in err and "newsprism: stopped" in err
     assert "Traceback" not in err

@@ -47,6 +47,10 @@ def _transport_options(settings: Settings) -> dict[str, Any]:
 def configure(settings: Settings) -> Celery:
     """Point the app at the broker and the store of ``settings`` (workers and producers alike)."""
     worker_state.set_settings(settings)
+    if app.conf.broker_url != settings.broker_url:
+        # Pooled connections and producers of another broker must not be reused.
+        app.close()
+        app.amqp._producer_pool = None
     app.conf.update(
         broker_url=settings.broker_url,
         broker_connection_retry_on_startup=True,

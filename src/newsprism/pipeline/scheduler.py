@@ -17,14 +17,17 @@ from dataclasses import dataclass
 from types import FrameType
 
 from newsprism.config import Settings
+from newsprism.errors import NewsprismError
 from newsprism.store.database import Database
-from newsprism.store.dispatch import claim_due_feeds
+from newsprism.store.dispatch import claim_due_feeds, release_feeds
 from newsprism.store.locks import exclusive
 from newsprism.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
 SCHEDULER_LOCK = "scheduler"
+# After failed ticks the scheduler waits longer each time, up to this.
+MAX_RETRY_PAUSE_S = 300.0
 
 
 @dataclass
@@ -50,14 +53,36 @@ def tick(db: Database, settings: Settings, *, sweep: bool = True) -> Tick:
             return Tick(leader=False)
         with db.write() as conn:
             feed_ids = claim_due_feeds(conn, utcnow(), lease_s=lease_seconds(settings))
-        for feed_id in feed_ids:
-            poll_feed.delay(feed_id)
-        if sweep:
-            assign_stories.delay()
-            analyze_stories.delay()
+        queued = 0
+        try:
+            for feed_id in feed_ids:
+                poll_feed.delay(feed_id)
+                queued += 1
+            if sweep:
+                assign_stories.delay()
+                analyze_stories.delay()
+        except Exception as exc:  # the broker is down or refused: kombu and redis errors alike
+            # A claimed feed whose poll was never queued must not wait out its lease.
+            with db.write() as conn:
+                release_feeds(conn, feed_ids[queued:], utcnow())
+            raise NewsprismError(
+                f"cannot queue tasks on the broker {_shown(settings.broker_url)} "
+                f"({type(exc).__name__}: {' '.join(str(exc).split())}); "
+                f"{len(feed_ids) - queued} feeds left due"
+            ) from None
     if feed_ids:
         log.info("enqueued %d due feeds", len(feed_ids))
     return Tick(leader=True, feeds_enqueued=len(feed_ids))
+
+
+def _shown(url: str) -> str:
+    """The broker's address without a password."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not sep or not at:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
 
 
 def run_scheduler(
@@ -70,13 +95,24 @@ def run_scheduler(
         stop.set()
 
     previous = signal.signal(signal.SIGTERM, _stop)
+    failures = 0
     try:
         while True:
             started = time.monotonic()
-            result = tick(db, settings)
-            if not result.leader:
-                log.debug("another scheduler holds the lock; standing by")
-            if once or stop.wait(max(0.0, interval_s - (time.monotonic() - started))):
+            pause = interval_s
+            try:
+                result = tick(db, settings)
+                failures = 0
+                if not result.leader:
+                    log.debug("another scheduler holds the lock; standing by")
+            except NewsprismError as exc:
+                if once:
+                    raise
+                # A broker or store that is down for a moment must not end scheduling for good.
+                failures += 1
+                pause = min(MAX_RETRY_PAUSE_S, interval_s * 2 ** min(failures, 6))
+                log.warning("%s; trying again in %.0f s", exc, pause)
+            if once or stop.wait(max(0.0, pause - (time.monotonic() - started))):
                 return
     except KeyboardInterrupt:
         return

@@ -40,6 +40,12 @@ def claim_due_feeds(
     return ids
 
 
+def release_feeds(conn: Connection, feed_ids: list[int], now: datetime) -> None:
+    """Feeds claimed but never queued (the broker refused): due again at once."""
+    if feed_ids:
+        conn.execute(update(feeds).where(feeds.c.id.in_(feed_ids)).values(next_poll_at=now))
+
+
 def unclustered_arrivals(conn: Connection) -> tuple[datetime | None, datetime | None]:
     """When the oldest and the newest article still waiting for a story were stored."""
     oldest, newest = conn.execute(

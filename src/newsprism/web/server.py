@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import sys
+import threading
+from types import FrameType
 from typing import NoReturn
 
 import click
@@ -61,6 +64,11 @@ def serve_forever(
     )
     server = uvicorn.Server(config)
     click.echo(f"newsprism is serving {open_url(host, port)}  (Ctrl-C stops it)", err=True)
+    # uvicorn shuts down on SIGTERM, then raises the signal again under the handler it found:
+    # with the default one that kills the process before the current write can finish (docker
+    # stop, systemd). Found as this handler, it ends the serving like Ctrl-C.
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _as_interrupt) if main else None
     try:
         if loop is not None:
             loop.start()
@@ -68,8 +76,14 @@ def serve_forever(
     except KeyboardInterrupt:
         pass
     finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
         if loop is not None:
             loop.stop()
+
+
+def _as_interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def exit_after_current_write(db: Database) -> NoReturn:
