@@ -108,6 +108,28 @@ def test_near_duplicate_repost_joins_the_story_of_its_original(
     assert rows[third].story_id != rows[first].story_id
 
 
+def test_a_copy_dated_far_outside_the_window_is_not_put_in_its_originals_old_story(
+    db: Database, settings: Settings
+) -> None:
+    outlet, title, text = EVENTS["budget"][0]
+    text = " ".join(t for _, _, t in EVENTS["budget"])
+    original = draft(outlet, title, text, BASE, 1)
+    added = add_articles(db, [original], settings)
+    assign_pending(db, settings)
+    months_later = draft("smalltown.example", title, text, BASE + timedelta(days=80), 2)
+    late = add_articles(db, [months_later], settings)
+    assert late.reposts == 1
+    assign_pending(db, settings)
+    with db.read() as conn:
+        rows = {r.id: r for r in conn.execute(select(articles)).all()}
+        old = conn.execute(select(stories).where(stories.c.id == rows[added.added_ids[0]].story_id))
+        old_story = old.one()
+    copy = rows[late.added_ids[0]]
+    assert copy.repost_of == added.added_ids[0]  # still marked as a copy
+    assert copy.story_id != old_story.id
+    assert old_story.article_count == 1
+
+
 def test_an_article_in_another_language_never_joins_an_english_story(
     db: Database, settings: Settings
 ) -> None:

@@ -73,6 +73,32 @@ def test_merged_story_redirects_to_its_survivor_and_is_emptied(
         assert resolve_story_id(conn, 999_999) is None
 
 
+def test_moved_articles_say_they_came_with_their_merged_story(
+    db: Database, settings: Settings, split_stories: list[str]
+) -> None:
+    service.merge_stories(db, settings)
+    with db.read() as conn:
+        gone = {
+            int(r.id): int(r.merged_into)
+            for r in conn.execute(select(stories).where(stories.c.merged_into.is_not(None)))
+        }
+        rows = conn.execute(
+            select(articles.c.story_id, articles.c.cluster_explanation, articles.c.cluster_score)
+        ).all()
+    moved = [r for r in rows if r.cluster_explanation.get("merged_from") in gone]
+    assert moved, "no article moved in a merge"
+    for row in moved:
+        why = row.cluster_explanation
+        assert why["decision"] == "its story was merged into this one"
+        assert why["into"] == row.story_id == gone[why["merged_from"]]
+        assert row.cluster_score == pytest.approx(why["merge_score"], abs=1e-3)
+    assert all(
+        r.cluster_explanation["decision"] == "new story"
+        for r in rows
+        if r.cluster_explanation.get("merged_from") is None
+    )
+
+
 def test_survivor_is_the_oldest_story_when_sizes_tie(
     db: Database, settings: Settings, split_stories: list[str]
 ) -> None:

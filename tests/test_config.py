@@ -35,6 +35,25 @@ def test_bad_value_names_the_setting(tmp_path: Path) -> None:
         load_settings(env={"NEWSPRISM_MAX_REDIRECTS": "many"}, path=tmp_path / "absent.toml")
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("NEWSPRISM_CLUSTER_WINDOW_DAYS", "nan", "a finite number"),
+        ("NEWSPRISM_CLUSTER_WINDOW_DAYS", "1e10", "at most 100000"),
+        ("NEWSPRISM_CLUSTER_WINDOW_DAYS", "-3", "above zero"),
+        ("NEWSPRISM_HTTP_TIMEOUT_S", "0", "above zero"),
+        ("NEWSPRISM_PER_HOST_DELAY_S", "-1", "zero or more"),
+        ("NEWSPRISM_PORT", "70000", "at most 65535"),
+    ],
+)
+def test_a_number_out_of_range_names_the_setting(
+    tmp_path: Path, name: str, value: str, problem: str
+) -> None:
+    with pytest.raises(InputError, match=f"{name}: setting .* must be {problem}"):
+        load_settings(env={name: value}, path=tmp_path / "absent.toml")
+    assert load_settings(env={"NEWSPRISM_PER_HOST_DELAY_S": "0"}, path=tmp_path / "absent.toml")
+
+
 def test_broken_config_file_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "newsprism.toml"
     path.write_text("this is = = not toml")

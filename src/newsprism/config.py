@@ -7,6 +7,7 @@ the keys it sets, and environment variables (``NEWSPRISM_<KEY>``) override the f
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -156,11 +157,54 @@ def _coerce(name: str, kind: type, value: Any, origin: str) -> Any:
             if text in _FALSE:
                 return False
             raise ValueError(value)
-        return kind(value)
+        number = kind(value)
     except (TypeError, ValueError):
         raise InputError(
             f"{origin}: setting {name!r} must be {kind.__name__}, got {value!r}"
         ) from None
+    if kind in (int, float):
+        _check_range(name, number, origin)
+    return number
+
+
+# Every number setting is a size, a count, a duration or a threshold: none may be negative or
+# not a number, these must be above zero, and a time window must fit a calendar.
+_ABOVE_ZERO = frozenset(
+    {
+        "http_timeout_s",
+        "max_feed_bytes",
+        "max_page_bytes",
+        "per_host_connections",
+        "min_poll_interval_s",
+        "default_poll_interval_s",
+        "max_poll_interval_s",
+        "extract_timeout_s",
+        "extract_workers",
+        "cluster_window_days",
+        "cluster_story_span_days",
+        "port",
+        "broker_visibility_timeout_s",
+        "llm_timeout_s",
+        "summary_max_bullets",
+        "summary_min_bullets",
+        "framing_max_terms",
+        "framing_corpus_sample",
+        "framing_corpus_max_age_h",
+    }
+)
+_AT_MOST = {"cluster_window_days": 100000.0, "cluster_story_span_days": 100000.0, "port": 65535.0}
+
+
+def _check_range(name: str, number: float, origin: str) -> None:
+    problem = None
+    if not math.isfinite(number):
+        problem = "a finite number"
+    elif number < 0 or (number == 0 and name in _ABOVE_ZERO):
+        problem = "above zero" if name in _ABOVE_ZERO else "zero or more"
+    elif number > _AT_MOST.get(name, math.inf):
+        problem = f"at most {_AT_MOST[name]:g}"
+    if problem:
+        raise InputError(f"{origin}: setting {name!r} must be {problem}, got {number!r}")
 
 
 def config_file_path() -> Path:

@@ -102,9 +102,18 @@ class Clusterer:
         return out
 
     def _open_to(self, story: StoryState, doc: ArticleDoc) -> bool:
-        if abs(doc.time - story.last_time) > self.window:
+        return self._open_at(story, doc.time)
+
+    def _open_at(self, story: StoryState, time: datetime) -> bool:
+        if abs(time - story.last_time) > self.window:
             return False
-        return self.span is None or doc.time - story.first_time <= self.span
+        return self.span is None or time - story.first_time <= self.span
+
+    def takes_copy(self, story_id: int, time: datetime) -> bool:
+        """Whether a repost dated ``time`` may go with its original into this story: the story
+        is live here and open at that time (a copy months later is news of its own day)."""
+        story = self.stories.get(story_id)
+        return story is not None and self._open_at(story, time)
 
     def decide(self, doc: ArticleDoc) -> Decision:
         stories = self.candidates(doc)

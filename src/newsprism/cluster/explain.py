@@ -67,4 +67,9 @@ def repost(original_id: int) -> dict[str, Any]:
 
 
 def merged(survivor: int, merged_story: int, probability: float) -> dict[str, Any]:
-    return {"merged_from": merged_story, "into": survivor, "merge_score": _r(probability)}
+    return {
+        "decision": "its story was merged into this one",
+        "merged_from": merged_story,
+        "into": survivor,
+        "merge_score": _r(probability),
+    }

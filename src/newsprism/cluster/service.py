@@ -275,12 +275,13 @@ def _assign_batch(
         original = article.repost_of
         if original is not None:
             story_id = placed.get(original, originals.get(original))
-            if story_id is not None:
+            if story_id is not None and clusterer.takes_copy(story_id, article.event_time):
                 placed[article.id] = story_id
                 out.append(Assignment(article.id, story_id, 1.0, explain.repost(original)))
                 report.reposts += 1
                 continue
-            # The original has no story (it failed or was deleted): cluster the copy itself.
+            # The original has no story (it failed or was deleted), or one closed to the copy's
+            # date: cluster the copy itself.
             docs[article.id] = _document(article, index.idf)
             if index.encoder is not None:
                 embeddings.attach_in(conn, index.encoder, [article], docs)
@@ -314,8 +315,9 @@ def merge_stories(db: Database, settings: Settings) -> int:
         if not merges:
             return 0
         with db.write() as conn:
-            for survivor, merged, _probability in merges:
-                merge_story(conn, survivor, merged)
+            for survivor, merged, probability in merges:
+                why = explain.merged(survivor, merged, probability)
+                merge_story(conn, survivor, merged, why, round(probability, 4))
             index.generation = bump_generation(conn)
     except BaseException:
         forget_index(db)

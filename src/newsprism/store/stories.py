@@ -261,9 +261,21 @@ def refresh_story_stats(conn: Connection, story_ids: Iterable[int]) -> None:
             )
 
 
-def merge_story(conn: Connection, survivor: int, merged: int) -> None:
-    """Move ``merged``'s articles to ``survivor``; ``merged`` (and what pointed to it) redirects."""
-    conn.execute(update(articles).where(articles.c.story_id == merged).values(story_id=survivor))
+def merge_story(
+    conn: Connection,
+    survivor: int,
+    merged: int,
+    explanation: dict[str, Any] | None = None,
+    score: float | None = None,
+) -> None:
+    """Move ``merged``'s articles to ``survivor``; ``merged`` (and what pointed to it) redirects.
+
+    ``explanation`` and ``score`` replace the moved articles' own: they are in the survivor
+    because their story was merged into it, whatever placed them in that story first."""
+    moved: dict[str, Any] = {"story_id": survivor}
+    if explanation is not None:
+        moved.update(cluster_explanation=explanation, cluster_score=score)
+    conn.execute(update(articles).where(articles.c.story_id == merged).values(**moved))
     conn.execute(
         update(stories)
         .where((stories.c.id == merged) | (stories.c.merged_into == merged))
