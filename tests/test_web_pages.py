@@ -176,6 +176,32 @@ def test_head_answers_as_get_without_a_body(client, db: Database) -> None:
     assert client.head("/outlets/999999").status_code == 404
 
 
+def test_the_newsroom_counts_only_outlets_followed_or_with_articles(client, db: Database) -> None:
+    from sqlalchemy import insert
+
+    from newsprism.store.web_queries import store_counts
+    from newsprism.timeutil import utcnow
+
+    seed_rows(db)
+    with db.read() as conn:
+        before = store_counts(conn)["outlets"]
+    now = utcnow()
+    with db.write() as conn:
+        conn.execute(
+            insert(outlets).values(
+                domain="rated-only.example",
+                name="Rated only",
+                categories=[],
+                is_default=False,
+                enabled=False,
+                origin="rating",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        assert store_counts(conn)["outlets"] == before
+
+
 def test_search_groups_matching_articles_by_story(client, db: Database) -> None:
     room = seed_rows(db)
     page = client.get("/search?q=railway")

@@ -118,6 +118,13 @@ def test_story_list_api_paginates_and_filters(client, room: Newsroom) -> None:
     assert f'href="/stories/{room.blindspot_story_id}"' not in cards
 
 
+def test_a_home_page_past_the_end_says_so_and_links_back(client, room: Newsroom) -> None:
+    past = client.get("/?page=50")
+    assert past.status_code == 200
+    assert "No more stories" in past.text and 'href="/"' in past.text
+    assert "waiting to be grouped" not in past.text
+
+
 def test_blindspots_show_each_flag_with_its_reason(client, room: Newsroom) -> None:
     page = client.get("/blindspots").text
     assert f'href="/stories/{room.blindspot_story_id}"' in page

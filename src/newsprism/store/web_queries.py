@@ -20,7 +20,16 @@ def store_counts(conn: Connection) -> dict[str, int]:
     return {
         "stories": count(stories, stories.c.merged_into.is_(None), stories.c.article_count > 0),
         "articles": count(articles),
-        "outlets": count(outlets),
+        # Outlets followed or with articles here; a rater's file adds thousands of neither.
+        "outlets": count(
+            outlets,
+            or_(
+                outlets.c.enabled.is_(True),
+                outlets.c.id.in_(
+                    select(articles.c.outlet_id).where(articles.c.outlet_id.is_not(None))
+                ),
+            ),
+        ),
         "feeds": count(feeds),
         "feeds_failing": count(feeds, feeds.c.last_status == "error"),
         # Switched off by the poller (gone for good) or by an operator.
