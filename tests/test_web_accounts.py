@@ -162,6 +162,10 @@ def test_login_and_logout(client, db: Database) -> None:
         "/login", data={"username": "reader", "password": "nope nope nope", "csrf_token": token}
     )
     assert "Wrong username or password" in wrong.text
+    nul = client.post(
+        "/login", data={"username": "read\x00er", "password": "nope nope nope", "csrf_token": token}
+    )
+    assert nul.status_code == 400 and "Wrong username or password" in nul.text
     ok = client.post(
         "/login",
         data={

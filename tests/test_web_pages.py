@@ -138,6 +138,10 @@ def test_outlet_search_takes_like_wildcards_literally(client, db: Database) -> N
     assert client.get("/api/outlets?q=_").json()["items"] == []
     assert client.get("/api/outlets?q=%25").json()["items"] == []
     assert client.get("/api/outlets?q=r_ght").json()["items"] == []
+    # A NUL typed into a search box is no error on either database (PostgreSQL text has none).
+    assert client.get("/api/outlets?q=%00").status_code == 200
+    assert client.get("/api/stories?q=%00").status_code == 200
+    assert client.get("/?q=%00").status_code == 200
     assert [o["name"] for o in client.get("/api/outlets?q=right").json()["items"]] == [
         "Right Herald"
     ]

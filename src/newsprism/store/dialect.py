@@ -146,6 +146,8 @@ def reset_id_sequence(conn: Connection, table: str) -> None:
 
 def like_containing(text: str) -> str:
     """A LIKE pattern (escape character ``\\``) for values containing ``text`` as typed: the
-    wildcards ``%`` and ``_`` a user types are literal characters."""
-    literal = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    wildcards ``%`` and ``_`` a user types are literal characters. A NUL is dropped: PostgreSQL
+    text holds none, so nothing could match it there."""
+    literal = text.replace("\x00", "").replace("\\", "\\\\").replace("%", "\\%")
+    literal = literal.replace("_", "\\_")
     return f"%{literal}%"

@@ -156,6 +156,8 @@ def end_sessions(conn: Connection, user_id: int) -> None:
 
 
 def get_user_by_name(conn: Connection, username: str) -> User | None:
+    if "\x00" in username:
+        return None  # no account has one, and PostgreSQL refuses it in a query
     row = conn.execute(select(users).where(users.c.username == username.strip().lower())).first()
     return _user(row) if row else None
 
