@@ -140,6 +140,11 @@ class Clusterer:
         return story
 
     def join(self, story_id: int, doc: ArticleDoc) -> StoryState:
+        story = self._add(story_id, doc)
+        self._advance(doc.time)
+        return story
+
+    def _add(self, story_id: int, doc: ArticleDoc) -> StoryState:
         story = self.stories[story_id]
         story.add(doc)
         self.touched.add(story_id)
@@ -158,7 +163,6 @@ class Clusterer:
                 if len(ids) > POSTING_CAP:
                     del ids[next(iter(ids))]
         terms.update(dict.fromkeys(doc.query_terms))
-        self._advance(doc.time)
         return story
 
     def merge(self, survivor_id: int, merged_id: int) -> None:
@@ -263,15 +267,28 @@ class Clusterer:
         return probability, other
 
     def load(self, stories: Iterable[tuple[int, list[ArticleDoc]]]) -> None:
-        """Rebuild the index from stored stories (members in assignment order)."""
+        """Add stored stories (members in assignment order); ids already here are skipped.
+
+        Loading does not move the stream's clock: a backfill loads the stories around the
+        articles it is about to place, which may be far older than the newest story here.
+        """
         for story_id, docs in stories:
-            if not docs:
+            if not docs or story_id in self.stories:
                 continue
-            self.start_story(story_id, docs[0])
-            for doc in docs[1:]:
-                self.join(story_id, doc)
+            first = docs[0]
+            self.stories[story_id] = StoryState(
+                story_id, first.language, first_time=first.time, last_time=first.time
+            )
+            for doc in docs:
+                self._add(story_id, doc)
+
+    @property
+    def horizon(self) -> datetime | None:
+        """Stories last active before this may have been forgotten (None: nothing was)."""
+        return None if self._watermark is None else self._watermark - self.window
 
     def _advance(self, time: datetime) -> None:
+        # The newest article placed by the stream, not by ``load``: eviction follows the stream.
         if self._watermark is None or time > self._watermark:
             self._watermark = time
         self._since_evict += 1

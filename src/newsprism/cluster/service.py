@@ -15,7 +15,7 @@ import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
@@ -71,6 +71,10 @@ class _Index:
     idf: IdfTable
     # Sentence encoder when the cluster_embeddings setting is on.
     encoder: embeddings.Encoder | None = None
+    # Stored stories last active within [since, until] were loaded (those the stream has left
+    # behind since were forgotten: see ``Clusterer.horizon``); None before the first load.
+    since: datetime | None = None
+    until: datetime | None = None
 
 
 _INDEXES: dict[tuple[str, float, str | None], _Index] = {}
@@ -105,36 +109,102 @@ def _document(article: PendingArticle, idf: IdfTable) -> ArticleDoc:
     )
 
 
-def _index(db: Database, settings: Settings, model: ClusterModel) -> _Index:
-    """The live index for this store, rebuilt from the store when it is missing or stale."""
+def _index(
+    db: Database,
+    settings: Settings,
+    model: ClusterModel,
+    span: tuple[datetime, datetime] | None = None,
+) -> _Index:
+    """The live index for this store, holding the stored stories that articles dated within
+    ``span`` (first, last) can join; rebuilt when another process changed the stories.
+
+    Without a span (the merge pass) a new index holds the stories of the newest window. The
+    stories loaded follow the articles being placed, not the newest story in the store: an
+    import of last year's articles into a store that also holds today's must meet last
+    year's stories, and a backfill that runs ahead loads the stored stories it reaches.
+    """
     key = _key(db, settings)
-    encoder = _encoder(settings)
+    window = timedelta(days=settings.cluster_window_days)
+    index = _INDEXES.get(key)
     with db.read() as conn:
         current = generation(conn)
-        cached = _INDEXES.get(key)
-        if cached is not None and cached.generation == current:
-            return cached
-        window = timedelta(days=settings.cluster_window_days)
-        idf = default_idf()
-        clusterer = Clusterer(model, window, timedelta(days=settings.cluster_story_span_days))
         latest = latest_story_time(conn)
-        members: dict[int, list[ArticleDoc]] = {}
-        encodable: list[PendingArticle] = []
-        if latest is not None:
-            stored = list(active_story_articles(conn, latest - window))
-            for article, doc in zip(stored, _vectorize_all(stored, idf, settings), strict=True):
-                assert article.story_id is not None
-                members.setdefault(article.story_id, []).append(doc)
-                if encoder is not None:
-                    encodable.append(embeddings.clipped(article))
-    if encoder is not None and encodable:
+    # Read first, load after: a change committed in between only makes the next call rebuild.
+    if index is None or index.generation != current:
+        index = _INDEXES[key] = _Index(
+            current, _new_clusterer(settings, model), default_idf(), _encoder(settings)
+        )
+        if span is None and latest is not None:
+            _cover(db, index, (latest - window, latest), settings, model)
+    if span is not None:
+        _cover(db, index, (span[0] - window, span[1] + window), settings, model)
+    return index
+
+
+def _new_clusterer(settings: Settings, model: ClusterModel) -> Clusterer:
+    window = timedelta(days=settings.cluster_window_days)
+    return Clusterer(model, window, timedelta(days=settings.cluster_story_span_days))
+
+
+def _cover(
+    db: Database,
+    index: _Index,
+    need: tuple[datetime, datetime],
+    settings: Settings,
+    model: ClusterModel,
+) -> None:
+    """Load the stored stories last active within ``need`` that the index does not hold."""
+    low, high = need
+    if index.since is not None and index.until is not None:
+        horizon = index.clusterer.horizon
+        reach = index.since if horizon is None else max(index.since, horizon)
+        if reach <= low <= index.until:
+            if high > index.until:
+                # The stream moves on: add what it reaches, the clusterer forgets what it left.
+                _load(db, index, index.until, high, settings, after=True)
+                index.until = high
+            return
+        if low < reach:
+            # Older articles than the index reaches (a backfill): start again around them. Every
+            # decision so far is in the store, so nothing is lost.
+            index.clusterer = _new_clusterer(settings, model)
+        # Otherwise a jump past everything loaded: the stories left behind are evicted as the
+        # stream moves on, and the gap between is never needed by articles this new.
+    _load(db, index, low, high, settings, after=False)
+    index.since, index.until = low, high
+
+
+def _load(
+    db: Database,
+    index: _Index,
+    low: datetime,
+    high: datetime,
+    settings: Settings,
+    *,
+    after: bool,
+) -> None:
+    """Load the stored stories last active in [low, high] (in (low, high] with ``after``)."""
+    known = index.clusterer.stories
+    with db.read() as conn:
+        stored = [
+            a
+            for a in active_story_articles(conn, low, high, after=after)
+            if a.story_id not in known
+        ]
+    if not stored:
+        return
+    members: dict[int, list[ArticleDoc]] = {}
+    encodable: list[PendingArticle] = []
+    for article, doc in zip(stored, _vectorize_all(stored, index.idf, settings), strict=True):
+        assert article.story_id is not None
+        members.setdefault(article.story_id, []).append(doc)
+        if index.encoder is not None:
+            encodable.append(embeddings.clipped(article))
+    if index.encoder is not None and encodable:
         # Stored vectors are read back; only members from before the setting was on are encoded.
         docs = {doc.article_id: doc for group in members.values() for doc in group}
-        embeddings.attach(db, encoder, encodable, docs)
-    clusterer.load(sorted(members.items()))
-    index = _Index(current, clusterer, idf, encoder)
-    _INDEXES[key] = index
-    return index
+        embeddings.attach(db, index.encoder, encodable, docs)
+    index.clusterer.load(sorted(members.items()))
 
 
 def forget_index(db: Database) -> None:
@@ -157,21 +227,24 @@ def assign_pending(
     pool: ProcessPoolExecutor | None = None
     try:
         while True:
-            index = _index(db, settings, model)
             with db.read() as conn:
                 window = unclustered_articles(conn, BATCH * WINDOW_BATCHES)
             if not window:
                 return report
+            last = max(a.event_time for a in window)
             if pool is None and len(window) >= POOL_MIN_ARTICLES and settings.extract_workers > 1:
                 # One core stays with this process, which decides and writes.
                 pool = _vectorizer_pool(settings.extract_workers - 1)
-            for docs, batch in _vectorized_batches(window, index.idf, pool):
+            for docs, batch in _vectorized_batches(window, default_idf(), pool):
+                # The stories this batch and the rest of the window can join: those around
+                # their dates, which a backfill finds far from the newest story.
+                first = min(a.event_time for a in batch)
+                index = _index(db, settings, model, (first, last))
                 if index.encoder is not None:
                     embeddings.attach(db, index.encoder, batch, docs)
                 _write_batch(db, batch, docs, index, report)
                 if on_progress is not None:
                     on_progress(len(batch))
-                index = _index(db, settings, model)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

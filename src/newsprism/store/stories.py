@@ -109,13 +109,18 @@ def latest_story_time(conn: Connection) -> datetime | None:
     return as_utc(conn.execute(query).scalar())
 
 
-def active_story_articles(conn: Connection, since: datetime) -> Iterator[PendingArticle]:
-    """Members of stories active since ``since``, story by story, in assignment order."""
-    live = (
-        select(stories.c.id)
-        .where(stories.c.merged_into.is_(None), stories.c.last_updated >= since)
-        .scalar_subquery()
+def active_story_articles(
+    conn: Connection, since: datetime, until: datetime | None = None, *, after: bool = False
+) -> Iterator[PendingArticle]:
+    """Members of the stories last active from ``since`` (after it, with ``after``) up to
+    ``until``, story by story, in assignment order."""
+    last = stories.c.last_updated
+    live_query = select(stories.c.id).where(
+        stories.c.merged_into.is_(None), last > since if after else last >= since
     )
+    if until is not None:
+        live_query = live_query.where(last <= until)
+    live = live_query.scalar_subquery()
     query = (
         select(*_COLUMNS)
         .where(articles.c.story_id.in_(live), articles.c.repost_of.is_(None))
