@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -290,6 +291,52 @@ def _resolve_outlets(
     return outlet_ids
 
 
+# Stored articles of an outlet read to tell its usual language, newest first.
+_LANGUAGE_SAMPLE = 20
+
+
+def _outlet_languages(conn: Connection, fresh: Sequence[PreparedArticle]) -> None:
+    """Give an article whose text did not tell its language (a one-line brief, a headline
+    alone) its outlet's: the registry's language for the outlet, else the one most of its
+    articles in this batch or lately in the store are in. Without a language such an article
+    would be compared only with others of unknown language, never with its own story."""
+    unknown = [item for item in fresh if not item.row["language"] and item.row["outlet_id"]]
+    if not unknown:
+        return
+    outlet_ids = sorted({int(item.row["outlet_id"]) for item in unknown})
+    chosen: dict[int, str] = {}
+    for chunk in _chunks(outlet_ids):
+        rows = conn.execute(
+            select(outlets.c.id, outlets.c.language).where(
+                outlets.c.id.in_(chunk), outlets.c.language.is_not(None)
+            )
+        )
+        chosen.update({int(id_): str(language) for id_, language in rows if language})
+    seen: dict[int, Counter[str]] = {}
+    for item in fresh:
+        if item.row["language"] and item.row["outlet_id"]:
+            seen.setdefault(int(item.row["outlet_id"]), Counter())[item.row["language"]] += 1
+    for outlet_id in outlet_ids:
+        if outlet_id in chosen:
+            continue
+        counts = seen.get(outlet_id)
+        if not counts:
+            recent = conn.execute(
+                select(articles.c.language)
+                .where(articles.c.outlet_id == outlet_id, articles.c.language.is_not(None))
+                .order_by(articles.c.id.desc())
+                .limit(_LANGUAGE_SAMPLE)
+            ).scalars()
+            counts = Counter(str(language) for language in recent)
+        if counts:
+            # Most articles; a tie goes to the code first in order, so the choice is repeatable.
+            chosen[outlet_id] = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    for item in unknown:
+        language = chosen.get(int(item.row["outlet_id"]))
+        if language is not None:
+            item.row["language"] = language
+
+
 def store_prepared(conn: Connection, prepared: Sequence[Prepared]) -> AddResult:
     """Insert prepared drafts inside the caller's write transaction (see the module docstring)."""
     result = AddResult()
@@ -329,6 +376,7 @@ def store_prepared(conn: Connection, prepared: Sequence[Prepared]) -> AddResult:
     outlet_ids = _resolve_outlets(conn, fresh)
     for item in fresh:
         item.row["outlet_id"] = outlet_ids.get(item.domain)
+    _outlet_languages(conn, fresh)
     by_content = _stored_by_content(conn, sorted({f.content_hash for f in fresh if f.content_hash}))
     all_bands = sorted({k for f in fresh for k in f.band_keys})
     near_index, near_roots, near_outlets = _stored_near_index(conn, all_bands)
