@@ -84,7 +84,12 @@ GERMAN_KURSK = (
 
 
 def draft(
-    outlet: str, title: str, text: str, when: datetime, n: int, language: str = "en"
+    outlet: str,
+    title: str,
+    text: str,
+    when: datetime | None,
+    n: int | str,
+    language: str | None = "en",
 ) -> ArticleDraft:
     return ArticleDraft(
         url=f"https://{outlet}/news/{n}",

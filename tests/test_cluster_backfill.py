@@ -88,13 +88,12 @@ def test_an_undated_article_does_not_cut_off_the_rest_of_an_old_import(
     # An article without a date takes the time it was stored (today); the next run of the same
     # import, years older, must still find the stories of its own days.
     old, names = _old_drafts()
-    undated = ArticleDraft(
-        url="https://wire.example/undated",
-        title="Museum reopens its east wing after a decade of repairs",
-        text="The city museum reopened its east wing on Saturday after ten years of repairs.",
-        published_at=None,
-        outlet_domain="wire.example",
-        language="en",
+    undated = draft(
+        "wire.example",
+        "Museum reopens its east wing after a decade of repairs",
+        "The city museum reopened its east wing on Saturday after ten years of repairs.",
+        None,
+        "undated",
     )
     first = add_articles(db, [*old[:4], undated], settings)
     assign_pending(db, settings)

@@ -20,12 +20,8 @@ BRIEF_TEXT = "Kushiro alert lifted."
 
 def _brief(outlet: str, n: int, minutes: int = 30) -> ArticleDraft:
     # Too few letters for the identifier: without help its language is unknown.
-    return ArticleDraft(
-        url=f"https://{outlet}/brief/{n}",
-        title=BRIEF_TITLE,
-        text=BRIEF_TEXT,
-        published_at=BASE + timedelta(minutes=minutes),
-        outlet_domain=outlet,
+    return draft(
+        outlet, BRIEF_TITLE, BRIEF_TEXT, BASE + timedelta(minutes=minutes), f"brief-{n}", None
     )
 
 
@@ -82,13 +78,6 @@ def test_an_unknown_outlet_leaves_the_language_unknown(db: Database, settings: S
 
 def test_a_detected_or_given_language_is_kept(db: Database, settings: Settings) -> None:
     add_articles(db, _quake(), settings)
-    given = ArticleDraft(
-        url="https://wire.example/fr/1",
-        title="Séisme",
-        text="Alerte levée.",
-        published_at=BASE,
-        outlet_domain="wire.example",
-        language="fr",
-    )
+    given = draft("wire.example", "Séisme", "Alerte levée.", BASE, "fr-1", language="fr")
     added = add_articles(db, [given], settings)
     assert _language_of(db, added.added_ids[0]) == "fr"
