@@ -147,10 +147,11 @@ def test_a_broker_that_is_down_leaves_the_claimed_feeds_due_and_says_so(
     from newsprism.pipeline.scheduler import tick
 
     ids = _add_feeds(db)
-    down = replace(settings, broker_url=f"redis://127.0.0.1:{_closed_port()}/0")
+    down = replace(settings, broker_url=f"redis://:s3cret@127.0.0.1:{_closed_port()}/0")
     with pytest.raises(NewsprismError, match="cannot queue tasks on the broker") as failure:
         tick(db, down)
     assert "2 feeds left due" in str(failure.value) and "\n" not in str(failure.value)
+    assert "s3cret" not in str(failure.value)  # the broker is named without its password
     with db.read() as conn:
         claimable = claim_due_feeds(conn, utcnow() + timedelta(seconds=1), lease_s=60)
     assert claimable == [ids["overdue"], ids["due"]]

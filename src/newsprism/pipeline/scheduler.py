@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from types import FrameType
 
+from kombu.utils.url import maybe_sanitize_url
+
 from newsprism.config import Settings
 from newsprism.errors import NewsprismError
 from newsprism.store.database import Database
@@ -66,23 +68,13 @@ def tick(db: Database, settings: Settings, *, sweep: bool = True) -> Tick:
             with db.write() as conn:
                 release_feeds(conn, feed_ids[queued:], utcnow())
             raise NewsprismError(
-                f"cannot queue tasks on the broker {_shown(settings.broker_url)} "
+                f"cannot queue tasks on the broker {maybe_sanitize_url(settings.broker_url)} "
                 f"({type(exc).__name__}: {' '.join(str(exc).split())}); "
                 f"{len(feed_ids) - queued} feeds left due"
             ) from None
     if feed_ids:
         log.info("enqueued %d due feeds", len(feed_ids))
     return Tick(leader=True, feeds_enqueued=len(feed_ids))
-
-
-def _shown(url: str) -> str:
-    """The broker's address without a password."""
-    scheme, sep, rest = url.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if not sep or not at:
-        return url
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
 
 
 def run_scheduler(
