@@ -271,11 +271,13 @@ def test_wikipedia_status_that_is_not_a_code_or_label_is_refused(
         read_ratings("wikipedia-rsp", path)
 
 
-def test_generic_csv_malformed_domain_names_the_line_and_field(tmp_path: Path) -> None:
+@pytest.mark.parametrize("domain", ["http://[::1", "http://", "https:///path"])
+def test_generic_csv_malformed_domain_names_the_line_and_field(tmp_path: Path, domain: str) -> None:
     path = write(
-        tmp_path, "r.csv", 'domain,bias,factuality,url,date\na.com,0,2,,\n"http://[::1",1,2\n'
+        tmp_path, "r.csv", f'domain,bias,factuality,url,date\na.com,0,2,,\n"{domain}",1,2\n'
     )
-    with pytest.raises(InputError, match=r"r\.csv: line 3: field 'domain': 'http://\[::1' is not"):
+    expected = rf"r\.csv: line 3: field 'domain': {re.escape(repr(domain))} is not a domain"
+    with pytest.raises(InputError, match=expected):
         read_ratings("csv", path)
 
 

@@ -24,6 +24,16 @@ def hostname(url_or_host: str) -> str:
     return host.rstrip(".").lower()
 
 
+def is_web_address(url: str) -> bool:
+    """Whether ``url`` is an absolute http(s) address with a host: not "javascript:…",
+    "data:…", a relative path or a malformed "http://[::1"."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
 # Labels of letters, digits and hyphens (any script), at least two of them.
 _DOMAIN_NAME = re.compile(r"^(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_][\w-]*[^\W_]$")
 

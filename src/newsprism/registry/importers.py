@@ -25,8 +25,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from newsprism.domains import hostname, is_web_address
 from newsprism.errors import InputError
 from newsprism.registry import scales
 
@@ -59,16 +59,8 @@ class RatingRow:
     def __post_init__(self) -> None:
         # The link to the rater's page is shown as one: only a web address is kept ("javascript:"
         # or a bare word in that column is dropped; the rating itself stays).
-        if self.url is not None and not _is_web_address(self.url):
+        if self.url is not None and not is_web_address(self.url):
             self.url = None
-
-
-def _is_web_address(url: str) -> bool:
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def read_ratings(provider: str, path: Path) -> list[RatingRow]:
@@ -394,13 +386,11 @@ def read_generic_csv(data: bytes, source: str) -> list[RatingRow]:
     ):
         if not row["domain"]:
             raise InputError(f"{source}: line {line}: empty 'domain'")
-        try:
-            urlsplit(row["domain"] if "://" in row["domain"] else f"//{row['domain']}")
-        except ValueError as exc:  # "http://[::1": an unclosed bracket
+        if not hostname(row["domain"]):  # "http://", "http://[::1": no host to rate
             raise InputError(
                 f"{source}: line {line}: field 'domain': {row['domain']!r} is not a domain "
-                f"or web address ({exc})"
-            ) from None
+                "or web address"
+            )
         try:
             bias = scales.numeric_or_label(row["bias"], -3, 3, scales.BIAS_BY_KEY)
         except ValueError as exc:
