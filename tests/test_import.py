@@ -110,7 +110,7 @@ def test_messy_lines_are_reported_with_line_numbers_and_the_rest_imported(
         _article(6, date="2050-06-01"),
         _article(7, date="7/23/17"),
         _article(0),  # the same URL again
-        _article(8, url="mailto:desk@outlet.com"),
+        _article(8, url="mailto:desk@outlet.com", date=""),  # refused: its date not counted
         "",
         _article(9, content=None, text="A text field " * 20, published="2020-01-02T03:04:05Z"),
     ]

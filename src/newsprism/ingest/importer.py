@@ -286,7 +286,6 @@ def _work_batch(
             work.problems.append((line_no, result))
         else:
             parsed.append(result)
-            work.dates[result.date_outcome] += 1
     if not parsed:
         return work
     canonicals = draft_canonicals([p.draft for p in parsed])
@@ -296,12 +295,15 @@ def _work_batch(
     for position, (item, key) in enumerate(zip(parsed, keys, strict=True)):
         if key is not None and key in stored:
             work.prepared.append(KnownArticle(position, stored[key]))
-            continue
-        prepared = prepare_article(position, item.draft, canonicals[position])
-        if isinstance(prepared, str):
-            work.problems.append((item.line_no, prepared))
         else:
+            prepared = prepare_article(position, item.draft, canonicals[position])
+            if isinstance(prepared, str):
+                # A rejected line's date is not counted: the report's date figures describe
+                # the lines taken.
+                work.problems.append((item.line_no, prepared))
+                continue
             work.prepared.append(prepared)
+        work.dates[item.date_outcome] += 1
     return work
 
 
