@@ -177,3 +177,89 @@ def test_home_and_story_fit_the_screen_and_are_saved_as_screenshots(
         assert shot.stat().st_size > 10_000
         assert problems == [], problems
         page.close()
+
+
+# Where each bar label's text lies against its segment, which clips it: "whole" (inside),
+# "hidden" (wholly outside, so not drawn) or "cut" (part of it drawn: glyphs sliced).
+LABEL_PLACES = """bars => bars.filter(bar => bar.offsetParent !== null).map(bar => {
+  const legend = bar.nextElementSibling && bar.nextElementSibling.classList.contains('bias-legend')
+    ? bar.nextElementSibling.textContent.replace(/\\s+/g, ' ') : null;
+  const segs = [...bar.querySelectorAll('.seg')].map(seg => {
+    const box = seg.getBoundingClientRect();
+    const walker = document.createTreeWalker(seg, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let text = '';
+    let left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (!node.textContent.trim()) continue;
+      text += node.textContent.trim();
+      range.selectNodeContents(node);
+      const r = range.getBoundingClientRect();
+      left = Math.min(left, r.left); right = Math.max(right, r.right);
+      top = Math.min(top, r.top); bottom = Math.max(bottom, r.bottom);
+    }
+    const inside = left >= box.left - 0.5 && right <= box.right + 0.5
+      && top >= box.top - 0.5 && bottom <= box.bottom + 0.5;
+    const outside = right <= box.left + 0.5 || left >= box.right - 0.5
+      || bottom <= box.top + 0.5 || top >= box.bottom - 0.5 || box.width < 0.5;
+    return {text, width: box.width, place: inside ? 'whole' : outside ? 'hidden' : 'cut'};
+  });
+  return {segs, legend};
+})"""
+
+
+def test_bias_bar_labels_are_whole_or_moved_to_the_legend(
+    browser: Any, site: tuple[str, Newsroom], db: Database, settings: Settings
+) -> None:
+    from test_web_story_display import story_with_sides
+
+    base, _room = site
+    narrow = story_with_sides(db, settings, {"left": 11, "center": 1, "right": 1}, tag="n")
+    for viewport in (DESKTOP, PHONE):
+        for path in (f"/stories/{narrow}", "/"):
+            page, problems = open_page(browser, base + path, viewport)
+            bars = page.locator(".biasbar").evaluate_all(LABEL_PLACES)
+            segs = [seg for bar in bars for seg in bar["segs"]]
+            assert segs, path
+            cut = [seg for seg in segs if seg["place"] == "cut"]
+            assert cut == [], f"{path} at {viewport['width']} px: labels cut {cut}"
+            assert any(seg["place"] == "whole" for seg in segs), path
+            if path != "/":
+                hidden = [seg for bar in bars for seg in bar["segs"] if seg["place"] == "hidden"]
+                assert hidden, "a segment of 8% has no room for its label"
+                for bar in bars:
+                    for seg in bar["segs"]:
+                        if seg["place"] == "hidden" and bar["legend"] is not None:
+                            assert seg["text"].split()[-1] in bar["legend"], (seg, bar["legend"])
+            assert problems == [], problems
+            page.close()
+
+
+def test_home_story_headings_look_as_before(browser: Any, site: tuple[str, Newsroom]) -> None:
+    base, _room = site
+    props = [
+        "fontFamily",
+        "fontSize",
+        "fontWeight",
+        "lineHeight",
+        "textTransform",
+        "letterSpacing",
+        "color",
+        "marginTop",
+        "marginBottom",
+    ]
+    script = f"el => {{ const s = getComputedStyle(el); return {props}.map(p => s[p]); }}"
+    home, _ = open_page(browser, base + "/", DESKTOP)
+    cards = home.locator("ol.stories > li.card")
+    assert cards.count() >= 2
+    home_style = cards.nth(1).locator(":is(h2, h3)").first.evaluate(script)
+    lead_size = cards.first.locator(":is(h2, h3)").first.evaluate(
+        "el => getComputedStyle(el).fontSize"
+    )
+    search, _ = open_page(browser, base + "/search?q=harbour", DESKTOP)
+    search_style = search.locator("ol.stories > li.card h3").first.evaluate(script)
+    assert home_style == search_style  # the same card title as the search page's h3
+    assert lead_size == "27.2px"  # 1.7rem: the lead story stays larger
+    home.close()
+    search.close()

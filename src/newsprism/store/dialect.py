@@ -73,7 +73,9 @@ def search_article_ids(
         rows = conn.execute(
             text(
                 "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q "
-                "ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT :limit OFFSET :offset"
+                # Ties in rank in a fixed order (newest first, as on PostgreSQL), so that pages
+                # read with LIMIT/OFFSET neither repeat nor skip an article.
+                "ORDER BY bm25(articles_fts, 4.0, 1.0), rowid DESC LIMIT :limit OFFSET :offset"
             ),
             {"q": " ".join(quoted), "limit": limit, "offset": offset},
         )

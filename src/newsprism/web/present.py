@@ -63,17 +63,42 @@ def _as_int(value: Any) -> int:
 
 
 def rounded_shares(counts: list[int]) -> list[int]:
-    """Percentages that add up to exactly 100 (largest remainder), so bars never overflow."""
+    """Whole percentages of ``counts``: each share rounded down or up, equal counts showing
+    equal percentages, adding up to 100 whenever that allows, and never to more.
+
+    Largest remainder: every share starts rounded down and the points missing from 100 go to
+    the shares that lost the most. Equal counts take a point all together or not at all, so
+    which sides gain one never depends on their order. When equal counts make 100 impossible
+    the display stays equal and falls short: 1:1:1 reads 33/33/33 (not 34/33/33) and 1:1:6
+    reads 12/12/75 (not 13/12/75); rounding both 12.5s up instead would reach 101 and
+    overflow the bar. Bars stretch their segments over the missing point.
+    """
     total = sum(counts)
     if total <= 0:
         return [0 for _ in counts]
-    raw = [c * 100 / total for c in counts]
-    floors = [int(r) for r in raw]
-    left_over = 100 - sum(floors)
-    order = sorted(range(len(raw)), key=lambda i: raw[i] - floors[i], reverse=True)
-    for i in order[:left_over]:
-        floors[i] += 1
-    return floors
+    # Integer arithmetic: equal counts get exactly equal remainders.
+    shares = [count * 100 // total for count in counts]
+    remainders = [count * 100 % total for count in counts]
+    missing = 100 - sum(shares)
+    groups: dict[int, list[int]] = {}
+    for index, count in enumerate(counts):
+        if remainders[index]:  # an exact share is never rounded up
+            groups.setdefault(count, []).append(index)
+    # Largest remainder first, then the larger count: a fixed order for equal remainders.
+    ordered = sorted(groups.values(), key=lambda g: (-remainders[g[0]], -counts[g[0]]))
+    # 0/1 knapsack over the groups: for each number of points handed out, the choice of groups
+    # with the largest total remainder (the smallest rounding error). Few sides, so tiny.
+    best: dict[int, tuple[int, tuple[int, ...]]] = {0: (0, ())}
+    for position, members in enumerate(ordered):
+        gain = remainders[members[0]] * len(members)
+        for points, (score, chosen) in sorted(best.items(), reverse=True):
+            reached = points + len(members)
+            if reached <= missing and (reached not in best or score + gain > best[reached][0]):
+                best[reached] = (score + gain, (*chosen, position))
+    for position in best[max(best)][1]:
+        for index in ordered[position]:
+            shares[index] += 1
+    return shares
 
 
 def side_segments(bias: Mapping[str, Any] | None) -> list[Segment]:
@@ -120,12 +145,31 @@ def _slug(text: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-") or "none"
 
 
+def date_only(when: datetime) -> bool:
+    """Whether ``when`` stands for a calendar day rather than a moment.
+
+    A feed or import that gives a bare date ("2016-09-20") is stored as midnight UTC, and the
+    store keeps nothing that tells it apart from a report published at exactly 00:00:00 UTC.
+    Such a time is therefore shown as the date alone: a report really published on the stroke
+    of midnight loses its "00:00", while the far more common date-only value is no longer
+    passed off as a time nobody gave.
+    """
+    return when.hour == when.minute == when.second == when.microsecond == 0
+
+
 def ago(value: datetime | str | None, now: datetime | None = None) -> str:
     when = parse_time(value)
     if when is None:
         return "date unknown"
-    seconds = ((now or utcnow()) - when).total_seconds()
+    now = now or utcnow()
+    seconds = (now - when).total_seconds()
     if seconds < 0:
+        return when.strftime("%d %b %Y")
+    if date_only(when):
+        # A calendar day: counted in days, not in hours since its midnight.
+        days = (now.date() - when.date()).days
+        if days < 7:
+            return "today" if days == 0 else "yesterday" if days == 1 else f"{days} days ago"
         return when.strftime("%d %b %Y")
     if seconds < 90:
         return "just now"
@@ -152,13 +196,20 @@ def parse_time(value: datetime | str | None) -> datetime | None:
 
 
 def iso_time(value: datetime | str | None) -> str:
+    """A ``<time datetime>`` value: the day alone for a date without a time (see date_only)."""
     when = parse_time(value)
-    return when.isoformat().replace("+00:00", "Z") if when else ""
+    if when is None:
+        return ""
+    return when.date().isoformat() if date_only(when) else when.isoformat().replace("+00:00", "Z")
 
 
 def long_time(value: datetime | str | None) -> str:
+    """Day and time in UTC, as "08 Oct 2015, 14:05 UTC"; for a date without a time (see
+    date_only), the day alone: "08 Oct 2015"."""
     when = parse_time(value)
-    return when.strftime("%d %b %Y, %H:%M UTC") if when else "unknown"
+    if when is None:
+        return "unknown"
+    return when.strftime("%d %b %Y" if date_only(when) else "%d %b %Y, %H:%M UTC")
 
 
 # --- timeline ------------------------------------------------------------------------------
@@ -188,6 +239,8 @@ def timeline_svg(points: list[tuple[datetime, str]], label: str = "Articles over
     end = max(p[0] for p in points)
     span_h = max(1.0, (end - start).total_seconds() / 3600)
     bin_h = next((h for h in _BIN_HOURS if span_h / h <= _MAX_BINS), _BIN_HOURS[-1])
+    if all(date_only(p[0]) for p in points):
+        bin_h = max(bin_h, 24)  # calendar days only: hour bars would all stand at midnight
     origin = start.replace(minute=0, second=0, microsecond=0)
     if bin_h >= 24:
         origin = origin.replace(hour=0)
@@ -220,7 +273,8 @@ def timeline_svg(points: list[tuple[datetime, str]], label: str = "Articles over
         tip = ", ".join(
             f"{counts[s]} {SIDE_LABELS[s].lower()}" for s in (*SIDES, "unrated") if counts[s]
         )
-        parts.append(f"<g><title>{when.strftime('%d %b %H:%M')} UTC: {escape(tip)}</title>")
+        bin_start = when.strftime("%d %b" if bin_h >= 24 else "%d %b %H:%M UTC")
+        parts.append(f"<g><title>{bin_start}: {escape(tip)}</title>")
         for side in (*SIDES, "unrated"):
             if not counts[side]:
                 continue
