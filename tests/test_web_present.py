@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from newsprism.web.present import (
     side_segments,
     timeline_points,
     timeline_svg,
+    web_link,
 )
 from newsprism.web.reading import summarize_history
 
@@ -109,3 +111,21 @@ def test_an_outlets_lean_label_agrees_with_the_side_it_is_counted_on(score: floa
     assert (side == "left") == label.endswith("Left")
     assert bias_step_label(-0.5) == "Lean Left" and bias_step_label(0.5) == "Lean Right"
     assert bias_step_label(2.5) == "Far Right" and bias_step_label(0.49) == "Center"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://example.com/a?b=1", "https://example.com/a?b=1"),
+        ("HTTP://Example.com", "HTTP://Example.com"),
+        ("javascript:alert(1)", ""),
+        ("data:text/html,<b>x</b>", ""),
+        ("//example.com/a", ""),
+        ("http://", ""),
+        ("http://[::1", ""),
+        (None, ""),
+        (7, ""),
+    ],
+)
+def test_pages_link_only_to_web_addresses(url: object, shown: str) -> None:
+    assert web_link(url) == shown

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from newsprism.domains import is_web_address
 from newsprism.models import FACTUALITY_LABELS, OWNERSHIP_CATEGORIES
 from newsprism.timeutil import as_utc, utcnow
 
@@ -49,10 +50,7 @@ def web_link(url: Any) -> str:
     """``url`` when it is an absolute http(s) address, else "": an imported rating, an OPML
     outline or a stored feed could carry a "javascript:" or "data:" address, and a page links
     only to the web."""
-    if not isinstance(url, str):
-        return ""
-    scheme, sep, rest = url.strip().partition("://")
-    return url if sep and rest and scheme.lower() in ("http", "https") else ""
+    return url if isinstance(url, str) and is_web_address(url) else ""
 
 
 def _as_int(value: Any) -> int:
