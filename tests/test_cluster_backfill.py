@@ -126,3 +126,54 @@ def test_after_a_backfill_new_articles_join_the_recent_stories_again(
 
     partition = _partition(db)
     assert partition[added.added_ids[0]] == partition[recent_ids[0]]
+
+
+def test_a_long_backlog_is_merged_window_by_window(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Joining switched off, as a too-strict model would: only the merge pass can make the
+    # events whole. Windows of four articles and eviction after every article: by the end of
+    # the backlog the early stories are forgotten, so they must be merged between windows.
+    from dataclasses import replace
+
+    from newsprism.cluster import service
+    from newsprism.cluster.model import default_model
+
+    strict = replace(default_model(), join_threshold=1.01)
+    monkeypatch.setattr(service, "default_model", lambda: strict)
+    monkeypatch.setattr(service, "BATCH", 3)
+    monkeypatch.setattr(service, "WINDOW_BATCHES", 1)
+    monkeypatch.setattr(engine, "EVICT_EVERY", 1)
+    old, names = _old_drafts()
+    later = [
+        draft(outlet, title, text, BASE + LATER + timedelta(minutes=n), 200 + n)
+        for n, (outlet, title, text) in enumerate(EVENTS["quake"])
+    ]
+    added = add_articles(db, [*old, *later], settings)
+
+    report = assign_pending(db, settings)
+
+    assert report.stories_merged >= len(old) - len(set(names))
+    by_event = _stories_per_event(db, added.added_ids[: len(old)], names)
+    assert all(len(s) == 1 for s in by_event.values()), by_event
+
+
+def test_without_merging_a_backlog_keeps_its_split_stories(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from newsprism.cluster import service
+    from newsprism.cluster.model import default_model
+
+    strict = replace(default_model(), join_threshold=1.01)
+    monkeypatch.setattr(service, "default_model", lambda: strict)
+    monkeypatch.setattr(service, "BATCH", 3)
+    monkeypatch.setattr(service, "WINDOW_BATCHES", 1)
+    old, _names = _old_drafts()
+    added = add_articles(db, old, settings)
+
+    report = assign_pending(db, settings, merge=False)
+
+    assert report.stories_merged == 0
+    assert len(set(_partition(db).values())) == len(added.added_ids)

@@ -62,6 +62,8 @@ class AssignReport:
     stories_created: int = 0
     joined: int = 0
     reposts: int = 0
+    # Merges made between windows of a long backlog (see ``assign_pending``).
+    stories_merged: int = 0
 
 
 @dataclass
@@ -214,13 +216,20 @@ def forget_index(db: Database) -> None:
 
 
 def assign_pending(
-    db: Database, settings: Settings, on_progress: Callable[[int], None] | None = None
+    db: Database,
+    settings: Settings,
+    on_progress: Callable[[int], None] | None = None,
+    *,
+    merge: bool = True,
 ) -> AssignReport:
     """Give every article with ``clustered_at IS NULL`` a story, in (date, id) order.
 
     A large backlog (an import) is read a window at a time and vectorized in worker processes
     while this process decides and writes the window's earlier batches; vectors depend on the
-    article alone, so the stories are the same as when everything runs here.
+    article alone, so the stories are the same as when everything runs here. With ``merge``,
+    the merge pass runs between windows: an archive spanning months moves on past its early
+    stories, which the index then forgets, so a pass only at the end would never see them.
+    The caller runs the last pass (``merge_stories``).
     """
     model = _model(settings)
     report = AssignReport()
@@ -231,6 +240,8 @@ def assign_pending(
                 window = unclustered_articles(conn, BATCH * WINDOW_BATCHES)
             if not window:
                 return report
+            if merge and report.articles:
+                report.stories_merged += merge_stories(db, settings)
             last = max(a.event_time for a in window)
             if pool is None and len(window) >= POOL_MIN_ARTICLES and settings.extract_workers > 1:
                 # One core stays with this process, which decides and writes.

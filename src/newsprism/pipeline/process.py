@@ -34,11 +34,12 @@ def process_pending(
     from newsprism.cluster.service import assign_pending, merge_stories
 
     report = ProcessReport()
-    assigned = assign_pending(db, settings, on_progress=on_progress)
+    assigned = assign_pending(db, settings, on_progress=on_progress, merge=merge)
     report.clustered = assigned.articles
     report.stories_created = assigned.stories_created
+    report.stories_merged = assigned.stories_merged
     if merge:
-        report.stories_merged = merge_stories(db, settings)
+        report.stories_merged += merge_stories(db, settings)
     if refresh:
         report.stories_refreshed = refresh_dirty_stories(db, settings)
     return report
