@@ -23,6 +23,7 @@ from rich.progress import (
 
 from newsprism.config import Settings, load_settings
 from newsprism.store.database import Database
+from newsprism.textclean import without_controls
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -111,3 +112,11 @@ def progress_bar(description: str, total: float | None) -> Iterator[Callable[[fl
 
 def load_app_settings() -> Settings:
     return load_settings()
+
+
+def terminal_text(text: str) -> str:
+    """Outside text (titles, outlet names) for a rich console: markup escaped and control
+    characters dropped, so it can neither style the output nor send escape sequences."""
+    from rich.markup import escape
+
+    return escape(without_controls(text))

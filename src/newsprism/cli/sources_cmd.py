@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from newsprism.cli.common import app_context, db_option, emit_json, json_option
+from newsprism.cli.common import app_context, db_option, emit_json, json_option, terminal_text
 from newsprism.models import bias_step_label
 
 
@@ -195,7 +195,7 @@ def _rich_table(rows: list[dict[str, Any]]) -> None:
     ):
         table.add_column(title, overflow="fold")
     for row in rows:
-        table.add_row(*_cells(row))
+        table.add_row(*(terminal_text(cell) for cell in _cells(row)))
     Console().print(table)
 
 

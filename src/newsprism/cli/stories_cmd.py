@@ -6,14 +6,18 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from newsprism.analyze.views import list_stories, story_detail
 from newsprism.cli.common import app_context, db_option, emit_json, json_option
+from newsprism.cli.common import terminal_text as escape
 from newsprism.errors import InputError
 
 SIDE_STYLE = {"left": "blue", "center": "magenta", "right": "red", "unrated": "dim"}
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _bias_line(bias: dict[str, int]) -> str:
@@ -66,9 +70,9 @@ def _print_story(detail: dict[str, Any]) -> None:
     if detail.get("requested_id"):
         console.print(f"[dim]story {detail['requested_id']} was merged into this one[/]")
     console.print(
-        f"{coverage['articles']} articles from {coverage['outlets']} outlets · "
-        f"{coverage['independent_reports']} independent, {coverage['reposts']} repost"
-        f"{'s' if coverage['reposts'] != 1 else ''} · "
+        f"{_count(coverage['articles'], 'article')} from {_count(coverage['outlets'], 'outlet')}"
+        f" · {coverage['independent_reports']} independent, {_count(coverage['reposts'], 'repost')}"
+        " · "
         f"first {coverage['first_published']} · last {coverage['last_updated']}"
     )
     console.print(_bias_line(coverage["bias"]) + "  (outlets; unrated apart)")

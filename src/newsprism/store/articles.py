@@ -43,6 +43,7 @@ from newsprism.store.database import Database
 from newsprism.store.dialect import insert_many, select_in
 from newsprism.store.outlets import get_or_create_outlet
 from newsprism.store.schema import article_bands, articles, outlets
+from newsprism.textclean import without_controls
 from newsprism.timeutil import as_utc, utcnow
 
 # Bound parameters per IN (...) list: far below SQLite's 32,766 and PostgreSQL's 65,535.
@@ -82,10 +83,11 @@ class PreparedArticle:
 
 
 def _clean(value: str | None, limit: int | None = None) -> str | None:
-    # PostgreSQL refuses NUL characters in text; scraped pages contain them now and then.
+    # PostgreSQL refuses NUL characters in text; scraped pages contain them now and then, and
+    # other control characters too, which no page, feed or terminal should be handed.
     if value is None:
         return None
-    value = repair_mojibake(value.replace("\x00", "")).strip()
+    value = without_controls(repair_mojibake(value.replace("\x00", ""))).strip()
     if limit is not None:
         value = value[:limit]
     return value or None

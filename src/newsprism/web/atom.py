@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
+from newsprism.textclean import without_controls
 from newsprism.timeutil import utcnow
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -30,7 +31,9 @@ def _stamp(value: datetime | None) -> str:
 
 def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:
     element = ET.SubElement(parent, tag)
-    element.text = value
+    # The writer escapes markup but passes characters XML forbids; a store filled before they
+    # were refused at the door may still hold some.
+    element.text = without_controls(value)
     return element
 
 
@@ -52,7 +55,7 @@ def atom_document(
         entry = ET.SubElement(feed, "entry")
         _text(entry, "id", item.id)
         _text(entry, "title", item.title or "(untitled)")
-        ET.SubElement(entry, "link", {"rel": "alternate", "href": item.link})
+        ET.SubElement(entry, "link", {"rel": "alternate", "href": without_controls(item.link)})
         _text(entry, "updated", _stamp(item.updated or item.published))
         if item.published:
             _text(entry, "published", _stamp(item.published))
