@@ -175,3 +175,20 @@ def test_an_article_snippet_starts_where_its_text_does() -> None:
     text = snippet(lede)
     assert text.startswith("A Dallas jury has found") and len(text) <= SNIPPET_CHARS
     assert snippet("短い記事です。") == "短い記事です。"
+
+
+def test_detail_shows_the_stored_blindspot_whatever_settings_it_is_given(db, settings) -> None:  # type: ignore[no-untyped-def]
+    # `newsprism story` passes its settings; the lists show the stored flag. Run with other
+    # thresholds than the analysis had, the two must still agree.
+    from dataclasses import replace
+
+    story = _one_sided_story(db)
+    refresh_dirty_stories(db, settings)
+    strict = replace(settings, blindspot_min_outlets=50)
+    with db.read() as conn:
+        listed = list_stories(conn, limit=10)
+        detail = story_detail(conn, story, strict)
+    assert detail is not None
+    [brief] = [s for s in listed if s["id"] == story]
+    assert brief["blindspot"] is not None
+    assert detail["blindspot"] == brief["blindspot"]

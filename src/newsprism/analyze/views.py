@@ -209,10 +209,12 @@ def story_detail(
     profiles = outlet_profiles(conn, {a.outlet_id for a in articles if a.outlet_id is not None})
     coverage = coverage_details(articles, profiles)
     analysis = row.analysis or {}
-    if settings is None and row.analyzed_at is not None:
-        # The flag the listings show, computed with the running configuration's thresholds.
+    if row.analyzed_at is not None:
+        # The flag the listings show, computed by the analysis with its configuration: the page,
+        # the API and `newsprism story` must not disagree with the lists on it.
         blindspot = analysis.get("blindspot")
     else:
+        # Not analysed yet: computed now, with the caller's thresholds where it has them.
         rules = BlindspotRules.from_settings(settings or Settings())
         blindspot = find_blindspot(articles, profiles, rules)
     reposts = Counter(a.repost_of for a in articles if a.repost_of is not None)
