@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 STORY = {
     "cluster_id": "t-1",
     "docs": [
@@ -36,12 +38,28 @@ def test_eval_summary_prints_the_contract_keys(tmp_path: Path, run_cli) -> None:
     assert plain.exit_code == 0 and "rouge1" in plain.stdout
 
 
-def test_a_malformed_line_is_named_by_file_and_line(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"docs": "x", "neutral_summary": "s"}', "field 'docs' must be a non-empty list"),
+        ('{"docs": ["x"], "neutral_summary": "s"}', "docs[0] must be an object"),
+        ('{"docs": [{"title": 5}], "neutral_summary": "s"}', "docs[0]: 'title' and 'text' must"),
+        ('{"docs": [{"title": " "}], "neutral_summary": "s"}', "docs[0] has neither title nor"),
+        ('{"docs": [{"title": "t"}], "neutral_summary": 5}', "field 'neutral_summary' must be"),
+        ('{"docs": [{"title": "t"}]}', "field 'neutral_summary' must be"),
+        ("[1]", "expected an object"),
+        ("{not json", "not valid JSON"),
+        ('{"docs": ' + "[" * 100_000 + "]" * 100_000 + "}", "not valid JSON (nested too deeply)"),
+    ],
+)
+def test_a_malformed_line_is_named_by_file_line_and_field(
+    tmp_path: Path, run_cli, line: str, message: str
+) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "bad.jsonl"
-    path.write_text(json.dumps(STORY) + "\n" + '{"docs": "x"}\n', encoding="utf-8")
+    path.write_text(json.dumps(STORY) + "\n" + line + "\n", encoding="utf-8")
     result = run_cli("eval", "summary", "--format", "neus", str(path))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"newsprism: error: {path}:2: not a NeuS story line")
+    assert result.stderr.startswith(f"newsprism: error: {path}:2: {message}"), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 

@@ -330,3 +330,17 @@ def test_import_with_worker_processes_matches_in_process(
     ]
     again = import_file(db, settings, path, workers=2, batch_lines=10)
     assert (again.added, again.duplicates) == (0, 40)
+
+
+def test_a_line_nested_thousands_deep_is_refused_by_line_and_the_rest_imported(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    deep = '{"url": "https://outlet.com/deep", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path = tmp_path / "deep.jsonl"
+    path.write_text(
+        json.dumps(_article(0)) + "\n" + deep + "\n" + json.dumps(_article(1)) + "\n",
+        encoding="utf-8",
+    )
+    report = import_file(db, settings, path, workers=1)
+    assert report.added == 2 and report.rejected == 1
+    assert report.problems == ["line 2: not valid JSON (nested too deeply at column 1)"]

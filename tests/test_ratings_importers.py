@@ -291,3 +291,9 @@ def test_a_rater_domain_no_parser_takes_counts_as_no_usable_domain(db: Database)
         report = store_ratings(conn, "mbfc", rows)
     assert (report.rows, report.unknown, report.stored) == (2, 2, 1)
     assert report.reasons["no usable domain"] == 1
+
+
+def test_a_rater_file_nested_thousands_deep_is_refused_as_invalid_json(tmp_path: Path) -> None:
+    path = write(tmp_path, "rsp.json", "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(InputError, match=r"rsp\.json: not the .* JSON: nested too deeply"):
+        read_ratings("wikipedia-rsp", path)

@@ -340,3 +340,17 @@ def test_an_outline_with_a_malformed_address_is_skipped_alone(
     report = import_opml(db, settings, path)
     assert (report.feeds, report.feeds_added) == (2, 2)
     assert any("'Bad'" in m and "skipped" in m for m in report.skipped)
+
+
+def test_outlines_nested_thousands_deep_are_skipped_with_a_note() -> None:
+    from newsprism.registry.opml import MAX_OUTLINE_DEPTH, parse_opml
+
+    shallow = '<outline xmlUrl="https://a.example/feed.xml" text="A"/>'
+    deep = '<outline text="f">' * 5000 + shallow + "</outline>" * 5000
+    data = f'<opml version="2.0"><head/><body>{shallow}{deep}</body></opml>'.encode()
+    notes: list[str] = []
+    feeds = parse_opml(data, "deep.opml", notes)
+    assert [f.url for f in feeds] == ["https://a.example/feed.xml"]
+    assert notes == [
+        f"deep.opml: outlines nested more than {MAX_OUTLINE_DEPTH} levels deep skipped"
+    ]

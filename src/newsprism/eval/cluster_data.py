@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newsprism import jsontext
 from newsprism.errors import InputError
 from newsprism.eval.lines import numbered_lines
 from newsprism.ingest.dates import normalize_date
@@ -65,7 +66,7 @@ def _read_neus(path: Path) -> Iterator[GoldArticle]:
             continue
         where = f"{path}:{line_no}"
         try:
-            row = json.loads(line)
+            row = jsontext.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{where}: not valid JSON ({exc.msg})") from None
         if not isinstance(row, dict) or "cluster_id" not in row:
@@ -100,7 +101,7 @@ def _parse_date(value: Any, where: str) -> datetime | None:
 
 def _read_miranda(path: Path) -> Iterator[GoldArticle]:
     try:
-        items = json.loads(path.read_text(encoding="utf-8"))
+        items = jsontext.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a JSON document ({exc})") from None
     if not isinstance(items, list):

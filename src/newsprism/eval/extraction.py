@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsprism import jsontext
 from newsprism.errors import InputError
 from newsprism.ingest.extract_pool import ExtractionPool, PageJob
 
@@ -116,7 +117,7 @@ def load_benchmark(folder: Path) -> dict[str, dict[str, str]]:
     if not truth_file.is_file():
         raise InputError(f"{folder}: no ground-truth.json (expected the scrapinghub layout)")
     try:
-        truth = json.loads(truth_file.read_text(encoding="utf-8"))
+        truth = jsontext.loads(truth_file.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{truth_file}: not readable UTF-8 JSON: {exc}") from None
     if not isinstance(truth, dict) or not truth:

@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from newsprism import jsontext
 from newsprism.cli.common import app_context, db_option, emit_json, json_option, progress_bar
 from newsprism.config import Settings
 from newsprism.errors import InputError
@@ -45,20 +46,45 @@ class SummaryScores:
 
 
 def read_neus(path: Path) -> Iterator[NeusStory]:
-    """Stories of a NeuS file; a malformed line stops with its line number."""
+    """Stories of a NeuS file; a malformed line stops with its line number and the field."""
     for number, line in numbered_lines(path):
         if not line.strip():
             continue
+        where = f"{path}:{number}"
         try:
-            row = json.loads(line)
-            docs = [(str(d.get("title") or ""), str(d.get("text") or "")) for d in row["docs"]]
-            reference = str(row["neutral_summary"])
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-            raise InputError(
-                f"{path}:{number}: not a NeuS story line (needs docs[].title/text and "
-                f"neutral_summary): {exc}"
-            ) from None
-        yield NeusStory(str(row.get("cluster_id", number)), docs, reference)
+            row = jsontext.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: not valid JSON ({exc.msg})") from None
+        if not isinstance(row, dict):
+            raise InputError(f"{where}: expected an object with 'docs' and 'neutral_summary'")
+        yield NeusStory(
+            str(row.get("cluster_id", number)),
+            _docs(row.get("docs"), where),
+            _reference(row, where),
+        )
+
+
+def _docs(docs: Any, where: str) -> list[tuple[str, str]]:
+    if not isinstance(docs, list) or not docs:
+        raise InputError(f"{where}: field 'docs' must be a non-empty list of articles")
+    out = []
+    for position, doc in enumerate(docs):
+        if not isinstance(doc, dict):
+            raise InputError(f"{where}: docs[{position}] must be an object with 'title' and 'text'")
+        title, text = doc.get("title") or "", doc.get("text") or ""
+        if not isinstance(title, str) or not isinstance(text, str):
+            raise InputError(f"{where}: docs[{position}]: 'title' and 'text' must be text")
+        if not (title.strip() or text.strip()):
+            raise InputError(f"{where}: docs[{position}] has neither title nor text")
+        out.append((title, text))
+    return out
+
+
+def _reference(row: dict[str, Any], where: str) -> str:
+    reference = row.get("neutral_summary")
+    if not isinstance(reference, str) or not reference.strip():
+        raise InputError(f"{where}: field 'neutral_summary' must be the reference summary (text)")
+    return reference
 
 
 def score_stories(stories: list[NeusStory], settings: Settings) -> SummaryScores:

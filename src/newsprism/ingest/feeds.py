@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import nh3
 
+from newsprism import jsontext
 from newsprism.errors import InputError
 from newsprism.timeutil import utcnow
 
@@ -252,7 +253,7 @@ def _parse_json_feed(body: bytes, url: str, fetched_at: datetime) -> ParsedFeed:
         text = body.decode("cp1252", errors="replace")
         problems.append("encoding: JSON Feed is not UTF-8; read as windows-1252")
     try:
-        doc = json.loads(text)
+        doc = jsontext.loads(text)
     except json.JSONDecodeError as exc:
         raise FeedError(f"not a feed: invalid JSON ({exc})") from None
     if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(_JSONFEED_VERSION):

@@ -32,6 +32,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Connection
 
+from newsprism import jsontext
 from newsprism.config import Settings
 from newsprism.errors import InputError
 from newsprism.ingest.canonical import key_of_canonical
@@ -195,7 +196,7 @@ class ParsedLine:
 def parse_line(line_no: int, line: str, now: datetime) -> ParsedLine | str:
     """A draft for one line, or the reason it cannot become one."""
     try:
-        record = json.loads(line)
+        record = jsontext.loads(line)
     except json.JSONDecodeError as exc:
         return f"not valid JSON ({exc.msg} at column {exc.colno})"
     if not isinstance(record, dict):

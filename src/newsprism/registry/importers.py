@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from newsprism import jsontext
 from newsprism.domains import hostname, is_web_address
 from newsprism.errors import InputError
 from newsprism.registry import scales
@@ -101,7 +102,7 @@ def _text(data: bytes, source: str) -> str:
 
 def _json(data: bytes, source: str, what: str) -> Any:
     try:
-        return json.loads(_text(data, source))
+        return jsontext.loads(_text(data, source))
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{source}: not the {what} JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"

@@ -22,6 +22,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from lxml import etree
 
+from newsprism import jsontext
 from newsprism.errors import InputError
 from newsprism.timeutil import utcnow
 
@@ -32,6 +33,8 @@ ET.register_namespace("newsprism", NS)
 
 # Real OPML exports are kilobytes; a 20 MB one is a mistake or an attack.
 MAX_OPML_BYTES = 20 * 1024 * 1024
+# Outline levels read below <body>; deeper ones are skipped with a note.
+MAX_OUTLINE_DEPTH = 64
 # Exporters often write a bare '&' in titles and URLs; escaping it is the only repair we make.
 _BARE_AMPERSAND = re.compile(rb"&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 
@@ -181,7 +184,14 @@ def _parse_opml(data: bytes, source: str, notes: list[str]) -> list[OpmlFeed]:
         raise InputError(f"{source}: OPML without a <body>")
     feeds: list[OpmlFeed] = []
 
-    def walk(node: ET.Element, parent: OpmlFeed | None, trail: list[str]) -> None:
+    too_deep = f"{source}: outlines nested more than {MAX_OUTLINE_DEPTH} levels deep skipped"
+
+    def walk(node: ET.Element, parent: OpmlFeed | None, trail: list[str], depth: int = 0) -> None:
+        if depth == MAX_OUTLINE_DEPTH:
+            # Real lists nest folders a few levels deep; thousands would exhaust the recursion.
+            if node.find("outline") is not None and too_deep not in notes:
+                notes.append(too_deep)
+            return
         for child in node.findall("outline"):
             name = "xmlUrl" if _attr(child, "xmlUrl") else "xmlurl"
             url = _address(child, name, source, notes, "outline skipped")
@@ -218,7 +228,7 @@ def _parse_opml(data: bytes, source: str, notes: list[str]) -> list[OpmlFeed]:
                 language=_attr(child, "language") or (parent.language if parent else None),
             )
             folder = [] if domain else ([text] if text else [])
-            walk(child, group, [*trail, *folder, *_categories(child)])
+            walk(child, group, [*trail, *folder, *_categories(child)], depth + 1)
 
     walk(body, None, [])
     return feeds
@@ -229,7 +239,7 @@ def _categories(node: ET.Element) -> list[str]:
     exact = node.get(f"{{{NS}}}categories")
     if exact:
         try:
-            value = json.loads(exact)
+            value = jsontext.loads(exact)
         except ValueError:
             value = None
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
