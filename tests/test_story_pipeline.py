@@ -73,3 +73,34 @@ def test_a_ratings_import_has_the_stories_of_its_outlets_analysed_again(
     assert "1 story pages refreshed" in polled.stdout
     [after] = json.loads(run_cli("stories", "--json").stdout)
     assert after["bias"]["right"] == 1 and after["bias"]["unrated"] == 0
+
+
+def test_an_undated_article_is_marked_so_in_the_story_json(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    lines = [
+        {
+            "url": "https://rightpost.com/politics/undated",
+            "title": "Senate passes the budget bill after a long debate",
+            "text": "The Senate passed the budget bill on Tuesday after a long debate.",
+            "source_url": "rightpost.com",
+        },
+        {
+            "url": "https://leftpaper.com/politics/dated",
+            "title": "Senate passes budget bill after long debate on Tuesday",
+            "text": "The Senate passed the budget bill on Tuesday after a long debate in the chamber.",
+            "source_url": "leftpaper.com",
+            "published": "2026-03-02T10:00:00Z",
+        },
+    ]
+    path = tmp_path / "two.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    assert run_cli("import", str(path)).exit_code == 0
+    details = [
+        json.loads(run_cli("story", str(brief["id"]), "--json").stdout)
+        for brief in json.loads(run_cli("stories", "--json").stdout)
+    ]
+    known = {a["url"]: a["date_known"] for d in details for a in d["articles"]}
+    assert known == {lines[0]["url"]: False, lines[1]["url"]: True}
+    for detail in details:
+        broke = detail["coverage"]["broke_the_news"]
+        article = next(a for a in detail["articles"] if a["id"] == broke["article_id"])
+        assert broke["date_known"] is article["date_known"]

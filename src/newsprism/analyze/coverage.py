@@ -110,4 +110,5 @@ def _report(article: StoryArticle, profiles: Mapping[int, OutletProfile]) -> dic
         "outlet_id": article.outlet_id,
         "outlet": profile.name if profile else article.source_name,
         "published": iso(article.when),
+        "date_known": article.published_at is not None,
     }

@@ -160,7 +160,9 @@ def _article_dict(
         "url": article.url,
         "title": article.title,
         "snippet": snippet(article.lede),
+        # Its publication date, else when it was found: ``date_known`` tells which.
         "published": iso(article.when),
+        "date_known": article.published_at is not None,
         "outlet": profile.name if profile else article.source_name,
         "outlet_id": article.outlet_id,
         "outlet_domain": profile.domain if profile else None,

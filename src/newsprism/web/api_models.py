@@ -56,6 +56,9 @@ class StoryArticle(Open):
     title: str
     outlet: Any = None
     published: datetime | None = None
+    date_known: bool = Field(
+        True, description="False when the source gave no date: 'published' is when it was found."
+    )
     bias: Any = None
     factuality: Any = None
     ownership: Any = None
