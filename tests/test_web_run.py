@@ -119,6 +119,14 @@ def test_serve_on_a_port_in_use_fails_with_one_line(tmp_path: Path, run_cli) -> 
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("command", ["serve", "run"])
+@pytest.mark.parametrize("port", ["0", "-1", "65536"])
+def test_a_port_outside_1_to_65535_is_refused_in_one_line(run_cli, command: str, port: str) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli(command, "--port", port)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"newsprism: error: --port: {port} is not a TCP port (1–65535)"
+
+
 @pytest.mark.slow
 def test_run_loads_the_registry_serves_and_shows_feed_failures_offline(tmp_path: Path) -> None:
     """Without network every feed fails; the site still serves and says why for each feed."""

@@ -23,7 +23,7 @@ def run(host: str | None, port: int | None, create_admin: str | None) -> None:
     )
 
     app = app_context()
-    host, port = host or app.settings.host, port or app.settings.port
+    host, port = host or app.settings.host, app.settings.port if port is None else port
     check_listen(host, port)
     create_admin_if_asked(app.db, create_admin)
     added = ensure_registry_loaded(app.db, app.settings)

@@ -18,5 +18,10 @@ def serve(host: str | None, port: int | None, create_admin: str | None) -> None:
     app = app_context()
     create_admin_if_asked(app.db, create_admin)
     configure_logging()
-    serve_forever(app.db, app.settings, host or app.settings.host, port or app.settings.port)
+    serve_forever(
+        app.db,
+        app.settings,
+        host or app.settings.host,
+        app.settings.port if port is None else port,
+    )
     click.echo("newsprism: stopped", err=True)
