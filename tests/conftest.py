@@ -25,7 +25,9 @@ TEST_DB = os.environ.get("NEWSPRISM_TEST_DB", "")
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Never read the developer's own config file or database.
-    monkeypatch.setenv("NEWSPRISM_CONFIG", str(tmp_path / "no-such-config.toml"))
+    empty = tmp_path / "isolated-config.toml"
+    empty.write_text("", encoding="utf-8")
+    monkeypatch.setenv("NEWSPRISM_CONFIG", str(empty))
     monkeypatch.setenv("NEWSPRISM_ALLOW_PRIVATE_NETWORKS", "1")
     monkeypatch.delenv("NEWSPRISM_DB", raising=False)
 

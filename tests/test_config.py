@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,28 @@ def test_with_db_replaces_only_the_database() -> None:
     assert settings.with_db("x.db").db == "x.db"
     assert settings.with_db("x.db").http_timeout_s == 3.0
     assert settings.with_db(None) is settings
+
+
+def test_a_config_file_named_by_the_environment_must_exist(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.toml"
+    with pytest.raises(InputError, match=rf"NEWSPRISM_CONFIG: {re.escape(str(missing))}: no such"):
+        load_settings(env={"NEWSPRISM_CONFIG": str(missing)})
+    with pytest.raises(InputError, match="a directory, not a file"):
+        load_settings(env={"NEWSPRISM_CONFIG": str(tmp_path)})
+
+
+def test_an_unknown_setting_in_the_file_is_named_with_the_closest_one(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("cluster_windw_days = 3\n", encoding="utf-8")
+    with pytest.raises(
+        InputError,
+        match=r"unknown setting 'cluster_windw_days' \(did you mean 'cluster_window_days'",
+    ):
+        load_settings(env={}, path=path)
+
+
+def test_a_config_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_bytes(b"port = 8001\n# caf\xe9\n")
+    with pytest.raises(InputError, match=r"config file .*c\.toml: 'utf-8' codec can't decode"):
+        load_settings(env={}, path=path)

@@ -7,10 +7,12 @@ the keys it sets, and environment variables (``NEWSPRISM_<KEY>``) override the f
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -132,8 +134,6 @@ class Settings:
     framing_corpus_sample: int = 3000
     framing_corpus_max_age_h: float = 24.0
 
-    extra: dict[str, Any] = field(default_factory=dict)
-
     def with_db(self, db: str | None) -> Settings:
         return replace(self, db=db) if db else self
 
@@ -207,8 +207,8 @@ def _check_range(name: str, number: float, origin: str) -> None:
         raise InputError(f"{origin}: setting {name!r} must be {problem}, got {number!r}")
 
 
-def config_file_path() -> Path:
-    explicit = os.environ.get("NEWSPRISM_CONFIG")
+def config_file_path(env: Mapping[str, str] | None = None) -> Path:
+    explicit = (os.environ if env is None else env).get("NEWSPRISM_CONFIG")
     if explicit:
         return Path(explicit)
     return Path(platformdirs.user_config_dir(APP_NAME)) / "newsprism.toml"
@@ -216,23 +216,29 @@ def config_file_path() -> Path:
 
 def load_settings(env: dict[str, str] | None = None, path: Path | None = None) -> Settings:
     env = dict(os.environ) if env is None else env
-    path = path or config_file_path()
-    kinds = {f.name: f.type for f in fields(Settings) if f.name != "extra"}
+    if path is None:
+        path = config_file_path(env)
+        named = env.get("NEWSPRISM_CONFIG")
+        if named and not path.is_file():
+            # The default file may be absent; one the user names must be there.
+            what = "a directory, not a file" if path.is_dir() else "no such file"
+            raise InputError(f"NEWSPRISM_CONFIG: {path}: {what}")
+    kinds = {f.name: f.type for f in fields(Settings)}
     type_map = {"str": str, "bool": bool, "int": int, "float": float}
     values: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
     if path.is_file():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise InputError(f"config file {path}: {exc}") from None
         for key, value in data.items():
-            if key in kinds:
-                values[key] = _coerce(key, type_map[str(kinds[key])], value, str(path))
-            else:
-                extra[key] = value
+            if key not in kinds:
+                close = difflib.get_close_matches(key, kinds, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise InputError(f"config file {path}: unknown setting {key!r}{hint}")
+            values[key] = _coerce(key, type_map[str(kinds[key])], value, str(path))
     for key, kind in kinds.items():
         env_key = f"NEWSPRISM_{key.upper()}"
         if env_key in env:
             values[key] = _coerce(key, type_map[str(kind)], env[env_key], env_key)
-    return Settings(**values, extra=extra)
+    return Settings(**values)
