@@ -177,6 +177,22 @@ def test_cli_import_prints_a_report_and_json(run_cli, tmp_path: Path) -> None:  
     assert report["added"] == 0 and report["duplicates"] == 5 and report["rejected"] == 1
 
 
+@pytest.mark.parametrize("as_json", [False, True])
+def test_cli_import_of_a_file_with_no_usable_line_fails_after_its_report(
+    run_cli, tmp_path: Path, as_json: bool
+) -> None:  # type: ignore[no-untyped-def]
+    path = _write(tmp_path / "wrong.jsonl", ["oops", {"url": "https://a.com/x"}])
+    result = run_cli("import", str(path), *(["--json"] if as_json else []))
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip() == f"newsprism: error: {path}: none of its 2 lines could be imported"
+    )
+    if as_json:
+        assert json.loads(result.stdout)["rejected"] == 2
+    else:
+        assert "line 1: not valid JSON" in result.stdout
+
+
 def test_cli_import_of_a_missing_file_is_one_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("import", str(tmp_path / "nope.jsonl"), "--no-process")
     assert result.exit_code == 1

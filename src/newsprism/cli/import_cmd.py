@@ -15,6 +15,7 @@ from newsprism.cli.common import (
     json_option,
     show_progress,
 )
+from newsprism.errors import InputError
 
 if TYPE_CHECKING:
     from newsprism.config import Settings
@@ -59,6 +60,7 @@ def import_articles(file: Path, no_process: bool, workers: int | None, as_json: 
             payload["clustered"] = processed.clustered
             payload["stories_created"] = processed.stories_created
         emit_json(payload)
+        _fail_if_nothing_taken(file, report)
         return
     click.echo(
         f"{file}: {report.lines} lines: {report.added} added ({report.reposts} reposts), "
@@ -73,6 +75,7 @@ def import_articles(file: Path, no_process: bool, workers: int | None, as_json: 
         click.echo(f"  {problem}")
     if report.rejected > len(report.problems):
         click.echo(f"  … and {report.rejected - len(report.problems)} more rejected lines")
+    _fail_if_nothing_taken(file, report)
     if not no_process:
         # The import is committed and reported first: a clustering failure loses none of it.
         processed = _process(app.db, app.settings)
@@ -115,3 +118,10 @@ def _import_with_bar(
             progress.update(task, completed=position, lines=done)
 
         return import_file(db, settings, file, workers=workers, on_progress=advance)
+
+
+def _fail_if_nothing_taken(file: Path, report: ImportReport) -> None:
+    """A file of which no line could be taken is bad input: the command fails (after its
+    report), so a script importing the wrong file notices."""
+    if report.lines and report.rejected == report.lines:
+        raise InputError(f"{file}: none of its {report.lines} lines could be imported")
