@@ -360,3 +360,33 @@ def test_a_line_nested_thousands_deep_is_refused_by_line_and_the_rest_imported(
     report = import_file(db, settings, path, workers=1)
     assert report.added == 2 and report.rejected == 1
     assert report.problems == ["line 2: not valid JSON (nested too deeply at column 1)"]
+
+
+def test_a_reader_that_goes_away_does_not_stop_the_clustering(tmp_path: Path) -> None:
+    # `newsprism import FILE | head -1`: the report cannot be written, the work still finishes.
+    import subprocess
+    import sys
+
+    from sqlalchemy import func
+
+    path = _write(tmp_path / "p.jsonl", [_article(i) for i in range(3)])
+    db_path = tmp_path / "piped.db"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsprism", "--db", str(db_path), "import", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # before anything is written
+    _out, err = process.communicate(timeout=120)
+    assert b"Traceback" not in err
+    db = Database(str(db_path))
+    try:
+        with db.read() as conn:
+            unclustered = conn.execute(
+                select(func.count()).select_from(articles).where(articles.c.story_id.is_(None))
+            ).scalar_one()
+            stored = conn.execute(select(func.count()).select_from(articles)).scalar_one()
+    finally:
+        db.dispose()
+    assert (stored, unclustered) == (3, 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,26 +64,39 @@ def import_articles(file: Path, no_process: bool, workers: int | None, as_json: 
         emit_json(payload)
         _fail_if_nothing_taken(file, report)
         return
-    click.echo(
+    lines = [
         f"{file}: {report.lines} lines: {report.added} added ({report.reposts} reposts), "
         f"{report.duplicates} duplicates, {report.rejected} rejected "
-        f"in {report.seconds:.1f} s ({report.articles_per_second:.0f} articles/s)"
-    )
-    click.echo(
+        f"in {report.seconds:.1f} s ({report.articles_per_second:.0f} articles/s)",
         f"dates: {report.dates_fixed} read from an unusual form, {report.dates_dropped} "
-        f"implausible or unreadable dropped, {report.dates_missing} missing"
-    )
-    for problem in report.problems:
-        click.echo(f"  {problem}")
+        f"implausible or unreadable dropped, {report.dates_missing} missing",
+        *(f"  {problem}" for problem in report.problems),
+    ]
     if report.rejected > len(report.problems):
-        click.echo(f"  … and {report.rejected - len(report.problems)} more rejected lines")
+        lines.append(f"  … and {report.rejected - len(report.problems)} more rejected lines")
+    _say(lines)
     _fail_if_nothing_taken(file, report)
     if not no_process:
         # The import is committed and reported first: a clustering failure loses none of it.
         processed = _process(app.db, app.settings)
-        click.echo(
-            f"clustered {processed.clustered} articles into {processed.stories_created} new stories"
+        _say(
+            [
+                f"clustered {processed.clustered} articles into "
+                f"{processed.stories_created} new stories"
+            ]
         )
+
+
+def _say(lines: list[str]) -> None:
+    """Print the report; a reader that went away (``import … | head -1``) does not stop the
+    clustering that follows: the rest of the output goes nowhere instead."""
+    try:
+        for line in lines:
+            click.echo(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _process(db: Database, settings: Settings) -> ProcessReport:
