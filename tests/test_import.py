@@ -193,6 +193,18 @@ def test_cli_import_of_a_file_with_no_usable_line_fails_after_its_report(
         assert "line 1: not valid JSON" in result.stdout
 
 
+def test_cli_import_of_a_directory_or_a_pipe_says_what_it_is(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    folder = run_cli("import", str(tmp_path), "--no-process")
+    assert folder.exit_code == 2 and "is a directory" in folder.stderr
+    pipe = tmp_path / "fifo"
+    os.mkfifo(pipe)
+    piped = run_cli("import", str(pipe), "--no-process")
+    assert piped.exit_code == 1
+    assert "not a regular file (a pipe or device)" in piped.stderr
+
+
 def test_cli_import_of_a_missing_file_is_one_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("import", str(tmp_path / "nope.jsonl"), "--no-process")
     assert result.exit_code == 1

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from newsprism import jsontext
-from newsprism.errors import InputError
+from newsprism.errors import InputError, require_regular_file
 from newsprism.eval.lines import numbered_lines
 from newsprism.ingest.dates import normalize_date
 from newsprism.ingest.importer import parse_line
@@ -36,8 +36,7 @@ class GoldArticle:
 
 
 def read_gold(path: Path, fmt: str) -> list[GoldArticle]:
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    require_regular_file(path)
     if fmt == "neus":
         return list(_read_neus(path))
     if fmt == "miranda":

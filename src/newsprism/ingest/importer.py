@@ -34,7 +34,7 @@ from sqlalchemy import Connection
 
 from newsprism import jsontext
 from newsprism.config import Settings
-from newsprism.errors import InputError
+from newsprism.errors import InputError, require_regular_file
 from newsprism.ingest.canonical import key_of_canonical
 from newsprism.ingest.dates import normalize_date
 from newsprism.models import ArticleDraft
@@ -456,8 +456,7 @@ def import_file(
     thread of their own so that reading and preparing the next batch overlaps them.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    require_regular_file(path)
     if workers is None:
         # Starting worker processes costs seconds; below a few MB one process is faster.
         small = path.stat().st_size < SMALL_FILE_BYTES
