@@ -149,6 +149,13 @@ def test_sources_enable_by_country_and_category_switches_main_feeds(
     assert run_cli("sources", "enable").exit_code == 1
     unknown = run_cli("sources", "enable", "nowhere.example")
     assert unknown.exit_code == 1 and "nowhere.example" in unknown.stderr
+    for option, value, said in (
+        ("--country", "zz", "--country zz: no outlet with feeds in this country"),
+        ("--category", "Nope", "--category nope: no outlet with feeds in this category"),
+        ("--country", "", "--country and --category need a name"),
+    ):
+        typo = run_cli("sources", "enable", option, value)
+        assert typo.exit_code == 1 and said in typo.stderr, typo.stderr
 
 
 def test_sources_export_and_import_round_trip_through_the_cli(

@@ -189,6 +189,8 @@ def set_sources_enabled(
         raise InputError("name at least one --country, --category or DOMAIN to switch")
     wanted_countries = {c.strip().lower() for c in countries}
     wanted_categories = {c.strip().lower() for c in categories}
+    if "" in wanted_countries or "" in wanted_categories:
+        raise InputError("--country and --category need a name (see: newsprism sources categories)")
     with db.write() as conn:
         chosen = []
         sources = list_sources(conn)
@@ -196,6 +198,21 @@ def set_sources_enabled(
         for domain in domains:
             if outlet_domain_for_url(domain) not in by_domain:
                 raise InputError(f"{domain}: no outlet with feeds has this domain")
+        # A typo must not read as "0 outlets switched": name it, as for a domain.
+        unknown = sorted(wanted_countries - {(s.outlet.country or "").lower() for s in sources})
+        if unknown:
+            raise InputError(
+                f"--country {unknown[0]}: no outlet with feeds in this country "
+                "(see: newsprism sources categories --countries)"
+            )
+        unknown = sorted(
+            wanted_categories - {c.lower() for s in sources for c in s.outlet.categories}
+        )
+        if unknown:
+            raise InputError(
+                f"--category {unknown[0]}: no outlet with feeds in this category "
+                "(see: newsprism sources categories)"
+            )
         wanted_domains = {outlet_domain_for_url(d) for d in domains}
         for source in sources:
             outlet = source.outlet
