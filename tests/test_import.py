@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from newsprism.config import Settings
 from newsprism.ingest.importer import import_file
 from newsprism.store.database import Database
-from newsprism.store.schema import articles, imports
+from newsprism.store.schema import articles, imports, outlets
 
 _WORDS = [
     "senate",
@@ -402,3 +402,20 @@ def test_a_reader_that_goes_away_does_not_stop_the_clustering(tmp_path: Path) ->
     finally:
         db.dispose()
     assert (stored, unclustered) == (3, 0)
+
+
+@pytest.mark.parametrize("given", ["javascript:alert(1)", "mailto:desk@x.com", "Fox News"])
+def test_an_outlet_that_is_no_address_gives_way_to_the_articles_own_site(
+    db: Database, settings: Settings, tmp_path: Path, given: str
+) -> None:
+    path = _write(tmp_path / "o.jsonl", [_article(0, source_url=given)])
+    report = import_file(db, settings, path, workers=1)
+    assert report.added == 1
+    with db.read() as conn:
+        row = conn.execute(
+            select(outlets.c.domain, articles.c.extraction_note).join(
+                outlets, outlets.c.id == articles.c.outlet_id
+            )
+        ).one()
+    assert row.domain == "outlet0.com"
+    assert f"outlet {given!r} is no web address or host" in row.extraction_note

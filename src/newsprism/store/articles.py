@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from newsprism.config import Settings
-from newsprism.domains import registrable_domain
+from newsprism.domains import is_domain_name, is_web_address, registrable_domain
 from newsprism.ingest.canonical import (
     InvalidURL,
     article_key,
@@ -93,6 +94,37 @@ def _clean(value: str | None, limit: int | None = None) -> str | None:
     return value or None
 
 
+def _outlet_domain(given: str | None, canonical: str) -> tuple[str, str | None]:
+    """The outlet's domain: the one the feed or import line names, unless that is no web
+    address or host ("javascript:alert(1)" would make an outlet "javascript"); then the
+    article's own, with a note saying so."""
+    if not given:
+        return registrable_domain(canonical), None
+    candidate = given.strip()
+    _scheme, colon, rest = candidate.partition(":")
+    if "://" in candidate:
+        usable = is_web_address(candidate)
+    else:
+        # "javascript:…", "mailto:…" and "data:…" name no host; "example.com:8080" does.
+        usable = not colon or rest.split("/", 1)[0].isdigit()
+    domain = registrable_domain(candidate) if usable else ""
+    if domain and (is_domain_name(domain) or _is_address(domain)):
+        return domain, None
+    return registrable_domain(
+        canonical
+    ), f"outlet {given[:80]!r} is no web address or host; the article's own site used"
+
+
+def _is_address(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def _sanitize_summary(summary: str | None) -> str | None:
     if not summary:
         return None
@@ -134,7 +166,8 @@ def prepare_article(
             return f"{draft.url}: no title and no text"
         title = _fallback_title(text)
         extraction_note = "; ".join(filter(None, [extraction_note, "title made from the text"]))
-    domain = registrable_domain(draft.outlet_domain or "") or registrable_domain(canonical)
+    domain, outlet_note = _outlet_domain(draft.outlet_domain, canonical)
+    extraction_note = "; ".join(filter(None, [extraction_note, outlet_note]))
     print_ = fingerprint(text)
     language = _language_code(draft.language) or detect_language(f"{title}. {text[:2000]}")
     row: dict[str, Any] = {
