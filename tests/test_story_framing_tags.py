@@ -160,6 +160,10 @@ def test_a_name_in_one_report_of_many_is_not_a_tag() -> None:
         ("FBI", "organisation"),
         ("Ed Gainey", "person"),
         ("Pittsburgh", "other"),
+        ("Republican National Convention", "other"),
+        ("Affordable Care Act", "other"),
+        ("Bill Clinton", "person"),
+        ("Nathan Deal", "person"),
     ],
 )
 def test_tag_kinds(name: str, kind: str) -> None:

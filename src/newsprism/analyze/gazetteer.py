@@ -47,6 +47,14 @@ _ORGANISATION_WORDS = """party department ministry agency administration commiss
     service network news times post journal club league board authority cabinet caucus
     campaign coalition alliance tribunal reserve church center centre"""
 ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS.split())
+# Words no person's name holds: a phrase with one names an event, a law or a body's meeting
+# ("Republican National Convention", "Affordable Care Act", "Paris Climate Accord"), not a person.
+# Not "Bill", "Deal" or "Day": those are names too ("Bill Clinton", "Nathan Deal").
+_NOT_PERSON_WORDS = """convention conference summit games olympics cup championship championships
+    war act accord treaty agreement amendment festival awards election elections primary
+    caucuses debate program programme initiative national federal international republican
+    democratic american united"""
+NOT_PERSON_WORDS = frozenset(_NOT_PERSON_WORDS.split())
 # Bodies set up for a cause, whose name goes on after "for" ("Center for American Progress", "Club
 # for Growth"); after the others "for" starts another name ("Supreme Court for Trump").
 _FOR_BODIES = """center centre centers institute foundation council coalition alliance campaign club

@@ -53,7 +53,7 @@ SUMMARY_MAX_ARTICLES = 80
 # rules would show a stored page differently. The first refresh after an upgrade then analyses
 # every live story again and writes its summary anew, instead of leaving old pages as they were
 # until their stories happen to change.
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6
 VERSION_KEY = "analysis_version"  # meta value: {"version": int, "since": ISO time of the upgrade}
 
 

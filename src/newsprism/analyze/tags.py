@@ -20,6 +20,7 @@ from newsprism.analyze.gazetteer import (
     DESCRIPTIVE,
     HONORIFICS,
     NOT_NAMES,
+    NOT_PERSON_WORDS,
     ORGANISATION_WORDS,
     PLACE_WORDS,
     PLACES,
@@ -49,7 +50,11 @@ def tag_kind(name: str) -> str:
     ):
         return "organisation"
     # "Alexandria Ocasio-Cortez", "Beto O'Rourke", "Abu Bakr al-Baghdadi" are people too.
-    if 2 <= len(words) <= 3 and all(w.replace("-", "").replace("'", "").isalpha() for w in words):
+    if (
+        2 <= len(words) <= 3
+        and all(w.replace("-", "").replace("'", "").isalpha() for w in words)
+        and not any(w in NOT_PERSON_WORDS for w in words)
+    ):
         return "person"
     return "other"
 
