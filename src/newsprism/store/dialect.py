@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import BindParameter, Connection, bindparam, text
 
 # Indexes and virtual tables made here are not in schema.metadata; migration checks skip them.
 FTS_OBJECTS = frozenset({"articles_fts", "ix_articles_fts"})
@@ -56,6 +56,16 @@ def _terms(query: str) -> list[str]:
     return _WORD.findall(query)[:16]
 
 
+def _match_expression(conn: Connection, terms: list[str]) -> str:
+    """The words quoted for FTS5's MATCH or joined for PostgreSQL's to_tsquery; the last is a
+    prefix."""
+    if conn.dialect.name == "sqlite":
+        quoted = [f'"{t}"' for t in terms]
+        quoted[-1] += "*"
+        return " ".join(quoted)
+    return " & ".join([*terms[:-1], terms[-1] + ":*"])
+
+
 def search_article_ids(
     conn: Connection, query: str, limit: int = 50, offset: int = 0
 ) -> Sequence[int]:
@@ -68,8 +78,6 @@ def search_article_ids(
     if not terms:
         return []
     if conn.dialect.name == "sqlite":
-        quoted = [f'"{t}"' for t in terms]
-        quoted[-1] += "*"
         rows = conn.execute(
             text(
                 "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q "
@@ -77,19 +85,48 @@ def search_article_ids(
                 # read with LIMIT/OFFSET neither repeat nor skip an article.
                 "ORDER BY bm25(articles_fts, 4.0, 1.0), rowid DESC LIMIT :limit OFFSET :offset"
             ),
-            {"q": " ".join(quoted), "limit": limit, "offset": offset},
+            {"q": _match_expression(conn, terms), "limit": limit, "offset": offset},
         )
     else:
-        tsquery = " & ".join([*terms[:-1], terms[-1] + ":*"])
         rows = conn.execute(
             text(
                 f"SELECT id FROM articles WHERE {_PG_VECTOR} @@ to_tsquery('simple', :q) "
                 f"ORDER BY ts_rank({_PG_VECTOR}, to_tsquery('simple', :q)) DESC, id DESC "
                 "LIMIT :limit OFFSET :offset"
             ),
-            {"q": tsquery, "limit": limit, "offset": offset},
+            {"q": _match_expression(conn, terms), "limit": limit, "offset": offset},
         )
     return [int(r[0]) for r in rows]
+
+
+def search_story_matches(
+    conn: Connection, query: str, story_ids: Sequence[int], limit: int
+) -> list[tuple[int, int]]:
+    """(article id, story id) of the articles of ``story_ids`` matching ``query``, best first in
+    the order of ``search_article_ids``, at most ``limit`` of them: one query for the matching
+    articles of every story on a page of search results, wherever they rank in the whole store.
+    """
+    terms = _terms(query)
+    if not terms or not story_ids or limit <= 0:
+        return []
+    ids: BindParameter[Any] = bindparam("ids", expanding=True)
+    if conn.dialect.name == "sqlite":
+        statement = text(
+            "SELECT articles_fts.rowid, articles.story_id FROM articles_fts"
+            " JOIN articles ON articles.id = articles_fts.rowid"
+            " WHERE articles_fts MATCH :q AND articles.story_id IN :ids"
+            " ORDER BY bm25(articles_fts, 4.0, 1.0), articles_fts.rowid DESC LIMIT :limit"
+        ).bindparams(ids)
+    else:
+        statement = text(
+            f"SELECT id, story_id FROM articles WHERE story_id IN :ids"
+            f" AND {_PG_VECTOR} @@ to_tsquery('simple', :q)"
+            f" ORDER BY ts_rank({_PG_VECTOR}, to_tsquery('simple', :q)) DESC, id DESC"
+            " LIMIT :limit"
+        ).bindparams(ids)
+    params = {"q": _match_expression(conn, terms), "ids": list(story_ids), "limit": limit}
+    rows = conn.execute(statement, params)
+    return [(int(r[0]), int(r[1])) for r in rows]
 
 
 def insert_many(
@@ -146,10 +183,24 @@ def reset_id_sequence(conn: Connection, table: str) -> None:
     )
 
 
+# What a PostgreSQL text value cannot hold: NUL, and lone UTF-16 surrogates (no UTF-8 for them).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable_text(text: str) -> str:
+    """``text`` without the characters a PostgreSQL text value cannot hold (SQLite would take
+    them): the same words on both databases. A search made only of them is an empty search."""
+    return _UNSTORABLE.sub("", text)
+
+
 def like_containing(text: str) -> str:
     """A LIKE pattern (escape character ``\\``) for values containing ``text`` as typed: the
-    wildcards ``%`` and ``_`` a user types are literal characters. A NUL is dropped: PostgreSQL
-    text holds none, so nothing could match it there."""
-    literal = text.replace("\x00", "").replace("\\", "\\\\").replace("%", "\\%")
+    wildcards ``%`` and ``_`` a user types are literal characters. What PostgreSQL text cannot
+    hold is dropped (``storable_text``): nothing could match it there.
+
+    An empty ``text`` (or one made only of such characters) is in every value but NULL: callers
+    take an empty search as no filter before they get here; the web app drops such characters
+    from query strings, so ``q=%00`` reaches them as ``q=``."""
+    literal = storable_text(text).replace("\\", "\\\\").replace("%", "\\%")
     literal = literal.replace("_", "\\_")
     return f"%{literal}%"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,11 +13,14 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsprism import __version__
 from newsprism.config import Settings
+from newsprism.models import bias_step_label
 from newsprism.store.database import Database
+from newsprism.store.dialect import storable_text
 from newsprism.store.users import web_secret_key
 from newsprism.web import present
 from newsprism.web.security import SECURITY_HEADERS, SessionSigner
@@ -85,6 +89,26 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, send_headers_only)
 
 
+class StorableQuery:
+    """Drops from query strings the characters no text column can hold (a NUL: see
+    ``dialect.storable_text``), before any route reads them: ``?q=%00`` is then ``?q=``, the
+    empty search every page already takes as no filter, on SQLite as on PostgreSQL, instead of
+    a filter that dropped its NUL only when it reached the database."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raw: bytes = scope.get("query_string", b"") if scope["type"] == "http" else b""
+        if b"%00" in raw or b"\x00" in raw:
+            # Read as Starlette reads it; NUL is the one such character that percent-decoding
+            # as UTF-8 (with replacement) can produce.
+            pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+            cleaned = [(storable_text(key), storable_text(value)) for key, value in pairs]
+            scope = {**scope, "query_string": urlencode(cleaned).encode("ascii")}
+        await self.app(scope, receive, send)
+
+
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     env = templates.env
@@ -100,6 +124,8 @@ def _templates() -> Jinja2Templates:
         framing_columns=present.framing_columns,
         tag_list=present.tag_list,
         first_report=present.first_report,
+        # An outlet's lean in words, as its articles on story pages give it (web.stories).
+        bias_step_label=bias_step_label,
     )
     env.filters.update(
         ago=present.ago,
@@ -116,7 +142,8 @@ def _is_api(request: Request) -> bool:
 
 def _error_response(request: Request, status: int, message: str) -> Response:
     headers = {"Retry-After": "60"} if status == 429 else None
-    if _is_api(request) or request.url.path.endswith(".atom"):
+    # The contract's rule, feeds included: an Atom reader shows the status, a person the page.
+    if _is_api(request):
         return JSONResponse({"error": message}, status_code=status, headers=headers)
     from newsprism.web.context import render
 
@@ -129,6 +156,20 @@ def _error_response(request: Request, status: int, message: str) -> Response:
     )
 
 
+def _allowed_methods(request: Request, named: str | None) -> str | None:
+    """The Allow header of a 405: every method some route serves at this address (Starlette
+    names only the first route that matched the path), and HEAD wherever GET is served, since
+    ``HeadAsGet`` answers it there."""
+    methods = {m.strip().upper() for m in (named or "").split(",") if m.strip()}
+    routes: list[Route] = getattr(request.app.state, "method_routes", [])
+    for route in routes:
+        if route.methods and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods)) or None
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -138,6 +179,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         response = _error_response(request, exc.status_code, str(message or "Error"))
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
+        if exc.status_code == 405:
+            allow = _allowed_methods(request, response.headers.get("allow"))
+            if allow:
+                response.headers["Allow"] = allow
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -186,12 +231,14 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
     )
     _install_error_handlers(app)
     # Middleware added last runs first: the security headers wrap the kept-page answers too,
-    # and HEAD is turned into GET before anything else sees it.
+    # HEAD is turned into GET before anything else sees it, and query strings lose their NULs
+    # before kept pages or routes read them.
     app.add_middleware(CachedStoryPages, state=app.state.web)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(StorableQuery)
     app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
-    for module in (
+    modules = (
         home,
         stories,
         blindspots,
@@ -203,6 +250,13 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
         api,
         atom_feeds,
         health,
-    ):
+    )
+    for module in modules:
         app.include_router(module.router)
+    # The routes and their methods, for the Allow header of a 405 (see _allowed_methods).
+    app.state.method_routes = [
+        route
+        for route in (*app.router.routes, *(r for m in modules for r in m.router.routes))
+        if isinstance(route, Route)
+    ]
     return app

@@ -255,7 +255,8 @@ def timeline_svg(points: list[tuple[datetime, str]], label: str = "Articles over
         f'<svg class="timeline" viewBox="0 0 {_TL_WIDTH} {_TL_HEIGHT}" role="img" '
         f'aria-labelledby="tl-title tl-desc" preserveAspectRatio="xMidYMid meet">',
         f'<title id="tl-title">{escape(label)}</title>',
-        f'<desc id="tl-desc">{len(points)} articles, one bar per {bin_h} hour'
+        f'<desc id="tl-desc">{len(points)} article{"s" if len(points) != 1 else ""}, one bar '
+        f"per {bin_h} hour"
         f"{'s' if bin_h != 1 else ''}, stacked by side: left, center, right, unrated.</desc>",
     ]
     for tick in sorted({0, tallest // 2, tallest}):

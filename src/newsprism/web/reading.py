@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
 from newsprism.models import FACTUALITY_LABELS
@@ -19,16 +21,31 @@ class Period:
     sides: list[Segment]
 
 
-def _shares(counts: dict[str, Any], keys: tuple[str, ...] | list[str]) -> dict[str, float]:
-    """One story read counts once, split over its sides by their share of rated outlets."""
-    values = {k: float(counts.get(k) or 0) for k in keys}
+def _count(value: Any) -> Fraction:
+    try:
+        return max(Fraction(value or 0), Fraction(0))
+    except (TypeError, ValueError, OverflowError):  # not a number, NaN or infinite
+        return Fraction(0)
+
+
+def _shares(counts: dict[str, Any], keys: tuple[str, ...] | list[str]) -> dict[str, Fraction]:
+    """One story read counts once, split over its sides by their share of rated outlets.
+
+    Shares are exact fractions, so that sums of them stay exact and equal sums stay equal."""
+    values = {k: _count(counts.get(k)) for k in keys}
     total = sum(values.values())
     return {k: v / total for k, v in values.items()} if total else {}
 
 
-def _segments(weights: dict[str, float]) -> list[Segment]:
-    counts = [weights.get(side, 0.0) for side in SIDES]
-    shares = rounded_shares([round(c * 1000) for c in counts])
+def _whole(weights: list[Fraction]) -> list[int]:
+    """Integers in exactly the proportions of ``weights``: what ``rounded_shares`` rounds."""
+    scale = math.lcm(*(w.denominator for w in weights)) if weights else 1
+    return [int(w * scale) for w in weights]
+
+
+def _segments(weights: dict[str, Fraction]) -> list[Segment]:
+    counts = [weights.get(side, Fraction(0)) for side in SIDES]
+    shares = rounded_shares(_whole(counts))
     return [
         Segment(side, SIDE_LABELS[side], round(c), pct)
         for side, c, pct in zip(SIDES, counts, shares, strict=True)
@@ -42,9 +59,9 @@ def _week_start(when: datetime) -> datetime:
 
 def summarize_history(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Overall and per-week side shares, factuality shares and the latest reads."""
-    overall: dict[str, float] = defaultdict(float)
-    factuality: dict[str, float] = defaultdict(float)
-    weeks: dict[datetime, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    overall: dict[str, Fraction] = defaultdict(Fraction)
+    factuality: dict[str, Fraction] = defaultdict(Fraction)
+    weeks: dict[datetime, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
     week_reads: dict[datetime, int] = defaultdict(int)
     unrated_reads = 0
     for row in rows:
@@ -69,12 +86,13 @@ def summarize_history(rows: list[dict[str, Any]]) -> dict[str, Any]:
         )
         for week in sorted(week_reads, reverse=True)
     ]
-    fact_counts = {label: round(value * 10) for label, value in factuality.items()}
+    # Exact proportions, rounded to whole percentages as every other share on the site.
+    fact_counts = dict(zip(factuality, _whole(list(factuality.values())), strict=True))
     return {
         "reads": len(rows),
         "unrated_reads": unrated_reads,
         "sides": _segments(overall),
-        "side_reads": {side: round(overall.get(side, 0.0), 1) for side in SIDES},
+        "side_reads": {side: round(float(overall.get(side, 0)), 1) for side in SIDES},
         "factuality": distribution(fact_counts, "factuality"),
         "factuality_known": any(label in FACTUALITY_LABELS for label in factuality),
         "periods": periods[:26],

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from newsprism.errors import NewsprismError
 from newsprism.web.context import check_csrf, render, require_admin, web_state
+from newsprism.web.page_cache import Memo
 
 router = APIRouter(include_in_schema=False)
 
@@ -22,6 +23,10 @@ def _page(request: Request, **context: Any) -> Response:
 
     base = {"message": None, "error": None, "url": "", "outlet": "", "providers": PROVIDERS}
     return render(request, "admin.html", {**base, **context}, status_code=status)
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 @router.get("/admin")
@@ -51,7 +56,7 @@ def add_source_form(
     return _page(
         request,
         message=f"{verb} feed {added.feed_url}{found} for {added.outlet_domain}: "
-        f"{added.entries} entries now.",
+        f"{_count(added.entries, 'entry', 'entries')} now.",
     )
 
 
@@ -76,6 +81,7 @@ def import_ratings_form(
     require_admin(request)
     from newsprism.registry.importers import PROVIDERS
     from newsprism.registry.ratings import import_ratings
+    from newsprism.store.story_pages import mark_outlets_for_analysis, rated_outlet_ids
 
     if provider not in PROVIDERS:
         return _page(
@@ -95,14 +101,26 @@ def import_ratings_form(
                         status_code=413,
                     )
                 out.write(chunk)
+        with state.db.read() as conn:
+            rated_before = rated_outlet_ids(conn, provider)
         try:
             report = import_ratings(state.db, provider, path)
         except NewsprismError as exc:
             return _page(request, error=str(exc), status_code=400)
-    return _page(
-        request,
-        message=(
-            f"{provider}: {report.rows} rows, {report.matched} matched, "
-            f"{report.ambiguous} ambiguous, {report.unknown} unknown; {report.stored} stored."
-        ),
+    with state.db.write() as conn:
+        # Stories of outlets rated before or now show other figures: the next refresh (in
+        # `run` or `poll`) analyses them again, as after `newsprism ratings import`.
+        marked = mark_outlets_for_analysis(conn, rated_before | rated_outlet_ids(conn, provider))
+    # Story pages and listings kept by this process show the old ratings: drop them.
+    state.page_cache.clear()
+    state.memo = Memo()
+    message = (
+        f"{provider}: {_count(report.rows, 'row')}, {report.matched} matched, "
+        f"{report.ambiguous} ambiguous, {report.unknown} unknown; {report.stored} stored."
     )
+    if marked:
+        message += (
+            f" {_count(marked, 'story', 'stories')} will be analysed again at the next polling "
+            "cycle (newsprism run or poll); story listings show the new ratings from then on."
+        )
+    return _page(request, message=message)

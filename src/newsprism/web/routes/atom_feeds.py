@@ -23,10 +23,15 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _coverage_line(item: dict[str, Any]) -> str:
     bias = item.get("bias") or {}
     line = (
-        f"{item.get('articles', 0)} articles from {item.get('outlets', 0)} outlets. "
+        f"{_count(item.get('articles', 0), 'article')} from "
+        f"{_count(item.get('outlets', 0), 'outlet')}. "
         f"Left {bias.get('left', 0)}, center {bias.get('center', 0)}, "
         f"right {bias.get('right', 0)}"
     )
