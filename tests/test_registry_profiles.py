@@ -81,3 +81,20 @@ def test_profiles_for_more_ids_than_one_query_chunk(db: Database) -> None:
 def test_ids_no_row_can_have_are_simply_absent(db: Database) -> None:
     with db.read() as conn:
         assert outlet_profiles(conn, [0, -5, 2**64 + 1]) == {}
+
+
+@pytest.mark.parametrize(
+    ("score", "label"),
+    [
+        (2.5, "Mostly Factual"),
+        (3.5, "High"),
+        (2.49, "Mixed"),
+        (-1.0, "Very Low"),
+        (9.0, "Very High"),
+    ],
+)
+def test_factuality_halves_round_up_alike(score: float, label: str) -> None:
+    from newsprism.models import OutletProfile
+
+    profile = OutletProfile(id=1, domain="a.com", name="A", factuality_score=score)
+    assert profile.factuality_label == label

@@ -130,4 +130,6 @@ class OutletProfile:
     def factuality_label(self) -> str | None:
         if self.factuality_score is None:
             return None
-        return FACTUALITY_LABELS[max(0, min(5, round(self.factuality_score)))]
+        # Halves round up, all alike: round() sends 2.5 down to "Mixed" but 3.5 up to "High".
+        step = math.floor(self.factuality_score + 0.5)
+        return FACTUALITY_LABELS[max(0, min(5, step))]
