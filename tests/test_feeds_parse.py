@@ -263,3 +263,32 @@ def test_json_feed_in_a_legacy_encoding_is_read_and_noted() -> None:
     feed = parse_feed(body, url=BASE, fetched_at=FETCHED)
     assert feed.entries[0].title == "Crème brûlée"
     assert feed.problems == ["encoding: JSON Feed is not UTF-8; read as windows-1252"]
+
+
+# A guard against a hang, not a speed test: the old pattern never finished on 40 comments.
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("comments", [b"<!---->" * 40, b"<!-- a --> <!--b-->\n" * 200])
+def test_comments_before_a_feed_are_skipped_in_linear_time(comments: bytes) -> None:
+    body = (
+        comments + b'<rss version="2.0"><channel><title>x</title><item><title>a</title>'
+        b"<link>http://e.com/a</link></item></channel></rss>"
+    )
+    parsed = parse_feed(body, url="http://e.com/f")
+    assert [e.title for e in parsed.entries] == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("start", "html"),
+    [
+        (b"<!DOCTYPE html><p>", True),
+        (b"  <!-- x --> <HTML lang=en>", True),
+        (b"<!-- a --><!-- b -->\n<body>", True),
+        (b"<?xml version='1.0'?><rss>", False),
+        (b"<!-- unclosed <html>", False),
+        (b"<!---->" * 40 + b"<rss>", False),
+    ],
+)
+def test_an_html_page_is_told_after_white_space_and_comments(start: bytes, html: bool) -> None:
+    from newsprism.ingest.feeds import looks_like_html
+
+    assert looks_like_html(start) is html

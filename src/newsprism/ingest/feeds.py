@@ -34,7 +34,7 @@ FUTURE_TOLERANCE = timedelta(minutes=10)
 # Dates before this are placeholders (0001-01-01, 1970-01-01), not publication dates.
 EARLIEST_DATE = datetime(1995, 1, 1, tzinfo=UTC)
 
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body)", re.I | re.S)
+_HTML_TAG = re.compile(rb"<!doctype\s+html|<html|<head|<body", re.I)
 _JSONFEED_VERSION = "https://jsonfeed.org/version/"
 
 
@@ -90,7 +90,24 @@ def parse_feed(
 
 
 def looks_like_html(body: bytes, content_type: str = "") -> bool:
-    return "html" in content_type.lower() or bool(_HTML_START.match(body[:4096]))
+    return "html" in content_type.lower() or _starts_as_html(body[:4096])
+
+
+def _starts_as_html(head: bytes) -> bool:
+    """Whether the document opens, after white space and comments, with an HTML tag.
+
+    Comments are skipped by searching for their ends, in linear time: a pattern with a lazy
+    ``<!--.*?-->`` repeated has exponentially many ways to split "<!----><!---->…", and forty
+    such comments before a feed froze the whole process in the regex engine."""
+    position = 0
+    while True:
+        position = len(head) - len(head[position:].lstrip())
+        if not head.startswith(b"<!--", position):
+            return _HTML_TAG.match(head, position) is not None
+        end = head.find(b"-->", position + 4)
+        if end < 0:
+            return False
+        position = end + 3
 
 
 def declares_xml_entities(body: bytes) -> bool:
@@ -143,7 +160,7 @@ def _parse_xml_feed(body: bytes, url: str, content_type: str, fetched_at: dateti
             )
         problem = parsed.get("bozo_exception")
         raise FeedError(f"not a feed: unreadable XML ({problem or 'no feed elements found'})")
-    if _HTML_START.match(body[:4096]):
+    if _starts_as_html(body[:4096]):
         # Feed items inside an HTML document: a CMS template or an error page around the feed.
         items = f"{len(raw_entries)} feed item{'s' if len(raw_entries) != 1 else ''}"
         problems.append(f"an HTML page, not a feed: {items} recovered from it")
