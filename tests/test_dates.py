@@ -34,6 +34,11 @@ NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
         ("2/30/17", None, "unreadable"),
         ("not a date", None, "unreadable date 'not a date' dropped"),
         ("2026-11-28T20:00:00Z", NOW, "ahead of the clock"),
+        # Out of datetime's range once moved to UTC, or as a timestamp: dropped, not a crash.
+        ("0001-01-01T00:00:00+01:00", None, "implausible"),
+        ("9999-12-31T23:59:59-14:00", None, "implausible"),
+        ("Fri, 31 Dec 9999 23:59:59 -1400", None, "implausible"),
+        ("99999999999999999", None, "unreadable"),
     ],
 )
 def test_normalize_date(raw: str | None, expected: datetime | None, note: str | None) -> None:

@@ -292,3 +292,31 @@ def test_an_html_page_is_told_after_white_space_and_comments(start: bytes, html:
     from newsprism.ingest.feeds import looks_like_html
 
     assert looks_like_html(start) is html
+
+
+def test_dates_out_of_range_are_dropped_with_a_note_and_the_other_entries_kept() -> None:
+    import json
+
+    atom = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+        b'<entry><title>zero</title><link href="http://e.com/a"/><id>1</id>'
+        b"<updated>0000-01-01T00:00:00Z</updated></entry>"
+        b'<entry><title>end</title><link href="http://e.com/c"/><id>3</id>'
+        b"<updated>9999-12-31T23:59:59-23:59</updated></entry>"
+        b'<entry><title>good</title><link href="http://e.com/b"/><id>2</id>'
+        b"<updated>2020-01-01T00:00:00Z</updated></entry></feed>"
+    )
+    items = [
+        {"id": str(n), "url": f"http://e.com/{n}", "title": "a", "date_published": raw}
+        for n, raw in enumerate(("0001-01-01T00:00:00+01:00", "Fri, 31 Dec 9999 23:59:59 -1400"))
+    ] + [
+        {"id": "3", "url": "http://e.com/c", "title": "c", "date_published": "2020-01-01T00:00:00Z"}
+    ]
+    jsonfeed = json.dumps(
+        {"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": items}
+    ).encode()
+    for body, kind in ((atom, "application/atom+xml"), (jsonfeed, "application/feed+json")):
+        entries = parse_feed(body, url="http://e.com/f", content_type=kind).entries
+        assert len(entries) == 3
+        assert [e.published is None for e in entries] == [True, True, False]
+        assert all(e.date_note for e in entries[:2])

@@ -56,7 +56,10 @@ def _parse(raw: str) -> tuple[datetime, str | None] | None:
         number = float(text)
         if number > 1e11:  # milliseconds
             number /= 1000
-        return datetime.fromtimestamp(number, UTC), "read as a Unix timestamp"
+        try:
+            return datetime.fromtimestamp(number, UTC), "read as a Unix timestamp"
+        except (ValueError, OverflowError, OSError):
+            return None
     us = _US_SHORT.match(text)
     if us:
         return _us_short(us)
@@ -98,8 +101,11 @@ def normalize_date(raw: str | datetime | None, *, now: datetime | None = None) -
         value = value.replace(tzinfo=UTC)
         if had_time:
             note = "; ".join(filter(None, [note, "no time zone, read as UTC"]))
-    value = value.astimezone(UTC)
     shown = raw.strip()[:40] if isinstance(raw, str) else value.isoformat()
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:  # "0001-01-01T00:00:00+01:00" falls before year 1 in UTC
+        return NormalizedDate(None, f"implausible date {shown!r} dropped")
     if value < EARLIEST:
         return NormalizedDate(None, f"implausible date {shown!r} dropped")
     if value > now + FUTURE_TOLERANCE:

@@ -222,7 +222,12 @@ def _entry_date(raw: Any, fetched_at: datetime) -> tuple[datetime | None, str | 
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = dict.get(raw, key)
         if value:
-            return clamp_date(datetime.fromtimestamp(calendar.timegm(value), UTC), fetched_at)
+            try:
+                moment = datetime.fromtimestamp(calendar.timegm(value), UTC)
+            except (ValueError, OverflowError, OSError):
+                # Year 0 or beyond 9999 ("0000-01-01T00:00:00Z"): a placeholder, not a date.
+                return None, f"feed date out of range: {str(dict.get(raw, key[:-7]))[:60]!r}"
+            return clamp_date(moment, fetched_at)
     raw_text = dict.get(raw, "published") or dict.get(raw, "updated")
     if raw_text:
         return None, f"unreadable date in feed: {str(raw_text)[:60]!r}"
@@ -384,7 +389,10 @@ def _date_notes(entries: list[FeedEntry]) -> list[str]:
 
 def clamp_date(value: datetime, fetched_at: datetime) -> tuple[datetime | None, str | None]:
     """A feed date made safe: future dates become the fetch time, placeholders are dropped."""
-    value = value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        return None, f"feed date {value.isoformat()} is out of range; ignored"
     if value > fetched_at + FUTURE_TOLERANCE:
         return fetched_at, f"feed date {value.isoformat()} is in the future; set to fetch time"
     if value < EARLIEST_DATE:
@@ -404,10 +412,16 @@ def parse_date_text(raw: str) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             parsed = feedparser.datetimes._parse_date(text)
             if parsed:
-                value = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+                try:
+                    value = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+                except (ValueError, OverflowError, OSError):
+                    return None
     if value is None:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # a zone that moves it past year 1 or 9999
+        return None
 
 
 def plain_text(value: Any) -> str | None:
