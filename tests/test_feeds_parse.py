@@ -320,3 +320,16 @@ def test_dates_out_of_range_are_dropped_with_a_note_and_the_other_entries_kept()
         assert len(entries) == 3
         assert [e.published is None for e in entries] == [True, True, False]
         assert all(e.date_note for e in entries[:2])
+
+
+def test_a_guid_shared_by_items_of_other_pages_does_not_drop_them() -> None:
+    # Some CMSs give every item the site's address as its GUID.
+    items = "".join(
+        f"<item><title>Story {n}</title><link>https://site.example/{n}</link>"
+        "<guid>https://site.example/</guid></item>"
+        for n in range(5)
+    )
+    body = f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    feed = parse_feed(body, url="https://site.example/feed", fetched_at=FETCHED)
+    assert [e.title for e in feed.entries] == [f"Story {n}" for n in range(5)]
+    assert "4 entries share a GUID with another page; kept by their links" in feed.notes

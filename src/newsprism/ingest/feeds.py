@@ -347,26 +347,41 @@ def _html_from_text(text: str | None) -> str | None:
 
 
 def _collect(results: Any, notes: list[str]) -> list[FeedEntry]:
-    """Keep usable entries once each (by GUID, then by link); note what was dropped."""
+    """Keep usable entries once each; note what was dropped.
+
+    A repeated link is the same entry listed twice, and so is a repeated GUID whose link points
+    to the same page (an update: "/1" and "/1?v=2"). A GUID repeated with links to other pages
+    is not trusted: some CMSs give every item the site's address as its GUID."""
     entries: list[FeedEntry] = []
-    seen_guids: set[str] = set()
+    pages_of_guid: dict[str, set[str]] = {}
     seen_urls: set[str] = set()
-    duplicates = 0
+    duplicates = shared_guids = 0
     for result in results:
         if isinstance(result, str):
             notes.append(result)
             continue
-        if (result.guid and result.guid in seen_guids) or result.url in seen_urls:
+        page = _page_of(result.url)
+        pages = pages_of_guid.get(result.guid) if result.guid else None
+        if result.url in seen_urls or (pages is not None and page in pages):
             duplicates += 1
             continue
         if result.guid:
-            seen_guids.add(result.guid)
+            shared_guids += pages is not None
+            pages_of_guid.setdefault(result.guid, set()).add(page)
         seen_urls.add(result.url)
         entries.append(result)
     if duplicates:
         notes.append(f"{duplicates} duplicate entries (same GUID or link) dropped")
+    if shared_guids:
+        notes.append(f"{shared_guids} entries share a GUID with another page; kept by their links")
     notes.extend(_date_notes(entries))
     return entries
+
+
+def _page_of(url: str) -> str:
+    """The link without its query and fragment: what two versions of one item share."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.lower()}{parts.path}"
 
 
 _DATE_PROBLEMS = (
