@@ -12,6 +12,7 @@ from newsprism import __version__
 from newsprism.cli.common import AppContext, db_option, load_app_settings
 from newsprism.cli.lazy import LazyGroup
 from newsprism.errors import NewsprismError
+from newsprism.logs import configure_command_logging
 
 # name -> "module:attribute"; each module holds one command (or group) and calls library code.
 COMMANDS = {
@@ -50,6 +51,7 @@ def _debug_requested(argv: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = _debug_requested(args)
+    configure_command_logging(debug)
     try:
         app = AppContext(settings=load_app_settings())
         try:

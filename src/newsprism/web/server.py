@@ -29,11 +29,10 @@ def open_url(host: str, port: int) -> str:
 
 
 def configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    """The server's log: INFO and up, one line a record (tracebacks only with --debug)."""
+    from newsprism.logs import configure_command_logging
+
+    configure_command_logging(os.environ.get("NEWSPRISM_DEBUG") == "1", logging.INFO)
 
 
 def check_listen(host: str, port: int) -> None:
