@@ -333,3 +333,35 @@ def test_a_guid_shared_by_items_of_other_pages_does_not_drop_them() -> None:
     feed = parse_feed(body, url="https://site.example/feed", fetched_at=FETCHED)
     assert [e.title for e in feed.entries] == [f"Story {n}" for n in range(5)]
     assert "4 entries share a GUID with another page; kept by their links" in feed.notes
+
+
+def test_json_feed_values_that_are_not_text_are_ignored_not_written_out() -> None:
+    import json
+
+    body = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": ["x"],
+            "items": [
+                {
+                    "id": 1,
+                    "url": "http://e.com/a",
+                    "title": {"a": 1},
+                    "summary": [1],
+                    "image": 7,
+                    "date_published": 12345,
+                }
+            ],
+        }
+    ).encode()
+    feed = parse_feed(body, url="http://e.com/f.json", content_type="application/feed+json")
+    [entry] = feed.entries
+    assert feed.title is None
+    assert (entry.guid, entry.title, entry.summary, entry.image, entry.published) == (
+        "1",
+        "",
+        None,
+        None,
+        None,
+    )
+    assert entry.date_note == "unreadable date in feed: '12345'"

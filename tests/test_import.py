@@ -419,3 +419,14 @@ def test_an_outlet_that_is_no_address_gives_way_to_the_articles_own_site(
         ).one()
     assert row.domain == "outlet0.com"
     assert f"outlet {given!r} is no web address or host" in row.extraction_note
+
+
+def test_an_overlong_title_is_cut_with_a_note(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    path = _write(tmp_path / "t.jsonl", [_article(0, title="word " * 40_000)])
+    assert import_file(db, settings, path, workers=1).added == 1
+    with db.read() as conn:
+        title, note = conn.execute(select(articles.c.title, articles.c.extraction_note)).one()
+    assert len(title) == 1000 and title.endswith("…")
+    assert "overlong title cut" in note

@@ -325,7 +325,9 @@ def _json_date(item: dict[str, Any], fetched_at: datetime) -> tuple[datetime | N
     raw = item.get("date_published") or item.get("date_modified")
     if not raw:
         return None, "no date in feed"
-    parsed = parse_date_text(str(raw))
+    if not isinstance(raw, str):  # the format wants RFC 3339 text; 12345 is no date
+        return None, f"unreadable date in feed: {str(raw)[:60]!r}"
+    parsed = parse_date_text(raw)
     if parsed is None:
         return None, f"unreadable date in feed: {str(raw)[:60]!r}"
     return clamp_date(parsed, fetched_at)
@@ -464,14 +466,17 @@ def html_to_text(markup: str | None) -> str:
 
 
 def _text(value: Any) -> str | None:
-    if value is None:
+    """Text of a feed value; None for what is not text (a JSON Feed may carry any JSON where
+    text belongs, and an object's repr, "{'a': 1}", is no title). A number is kept: some feeds
+    number their items' ids."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
         return None
     text = str(value).strip()
     return text or None
 
 
 def _absolute(value: Any, base: str) -> str | None:
-    text = _text(value)
+    text = _text(value) if isinstance(value, str) else None  # an address is text, never 7
     if text is None:
         return None
     try:

@@ -49,6 +49,8 @@ from newsprism.timeutil import as_utc, utcnow
 
 # Bound parameters per IN (...) list: far below SQLite's 32,766 and PostgreSQL's 65,535.
 _CHUNK = 500
+# Longest title kept (characters); the longest real headlines in the corpus are under 300.
+MAX_TITLE_CHARS = 1000
 # A feed without titles still yields a readable headline: the opening words of the text.
 _FALLBACK_TITLE_WORDS = 16
 
@@ -161,6 +163,10 @@ def prepare_article(
     text = remove_inline_cards(_clean(draft.text) or "")
     title = _clean(" ".join((draft.title or "").split()))
     extraction_note = draft.extraction_note
+    if title and len(title) > MAX_TITLE_CHARS:
+        # A headline runs to a few hundred characters; more is a page's text in the title field.
+        title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+        extraction_note = "; ".join(filter(None, [extraction_note, "overlong title cut"]))
     if not title:
         if not text:
             return f"{draft.url}: no title and no text"
