@@ -20,6 +20,9 @@ NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
         ("2016-09-20 10:00:00", datetime(2016, 9, 20, 10, tzinfo=UTC), "no time zone"),
         ("Tue, 10 Jun 2003 04:00:00 GMT", datetime(2003, 6, 10, 4, tzinfo=UTC), None),
         ("Tue, 10 Jun 2003 04:00:00 -0500", datetime(2003, 6, 10, 9, tzinfo=UTC), None),
+        # A zone of "+0000" is no zero-padded year (it was once read as one and dropped).
+        ("Tue, 10 Jun 2003 04:00:00 +0000", datetime(2003, 6, 10, 4, tzinfo=UTC), None),
+        ("Tue, 10 Jun 2003 04:00:00 -0030", datetime(2003, 6, 10, 4, 30, tzinfo=UTC), None),
         ("7/23/17", datetime(2017, 7, 23, tzinfo=UTC), "month/day/year"),
         ("12/1/16", datetime(2016, 12, 1, tzinfo=UTC), "month/day/year"),
         ("23/7/2017", datetime(2017, 7, 23, tzinfo=UTC), "day/month/year"),

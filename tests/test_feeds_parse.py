@@ -365,3 +365,16 @@ def test_json_feed_values_that_are_not_text_are_ignored_not_written_out() -> Non
         None,
     )
     assert entry.date_note == "unreadable date in feed: '12345'"
+
+
+def test_a_zero_padded_year_in_a_feed_is_a_placeholder_not_2001() -> None:
+    body = (
+        b'<rss version="2.0"><channel><title>t</title>'
+        b"<item><title>zero</title><link>http://e.com/a</link>"
+        b"<pubDate>Mon, 01 Jan 0001 00:00:00 +0000</pubDate></item>"
+        b"<item><title>real</title><link>http://e.com/b</link>"
+        b"<pubDate>Tue, 10 Jun 2003 04:00:00 +0000</pubDate></item></channel></rss>"
+    )
+    zero, real = parse_feed(body, url="http://e.com/f", fetched_at=FETCHED).entries
+    assert zero.published is None and "placeholder" in str(zero.date_note)
+    assert real.published == datetime(2003, 6, 10, 4, tzinfo=UTC)

@@ -22,7 +22,10 @@ EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(days=2)
 
 _US_SHORT = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\s*$")
-_ZERO_YEAR = re.compile(r"(?<![\d:])00\d\d(?![\d:])")
+# A zero-padded year ("0001"), which parsers read as 2001: a zero date, not a real one.
+# After a month name ("01 Jan 0001") or opening the text ("0001-01-01"); never a zone
+# ("+0000", "-0030") or a time.
+ZERO_YEAR = re.compile(r"(?:[A-Za-z]\.?\s+|^\s*)00\d\d(?![\d:])")
 _EPOCH = re.compile(r"^\s*\d{9,13}(\.\d+)?\s*$")
 
 
@@ -73,7 +76,7 @@ def _parse(raw: str) -> tuple[datetime, str | None] | None:
         pass
     else:
         # The email parser reads year 0001 as 2001; a zero-padded year is a zero date.
-        if _ZERO_YEAR.search(text):
+        if ZERO_YEAR.search(text):
             return value.replace(year=1), None
         return value, None
     try:

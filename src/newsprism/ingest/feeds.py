@@ -25,6 +25,7 @@ import nh3
 
 from newsprism import jsontext
 from newsprism.errors import InputError
+from newsprism.ingest.dates import ZERO_YEAR
 from newsprism.timeutil import utcnow
 
 # A feed listing more than this is an archive dump; the newest entries are what polling needs.
@@ -222,6 +223,10 @@ def _entry_date(raw: Any, fetched_at: datetime) -> tuple[datetime | None, str | 
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = dict.get(raw, key)
         if value:
+            text = str(dict.get(raw, key[:-7]) or "")
+            if ZERO_YEAR.search(text):
+                # feedparser reads "Mon, 01 Jan 0001" as 2001: a zero-padded year is a zero date.
+                return None, f"feed date {text[:60]!r} is a placeholder; ignored"
             try:
                 moment = datetime.fromtimestamp(calendar.timegm(value), UTC)
             except (ValueError, OverflowError, OSError):
