@@ -367,3 +367,17 @@ def test_site_rules_name_lower_case_parameters_of_registrable_domains() -> None:
         assert registrable_domain(domain) == domain
         assert names and all(name == name.lower() for name in names)
         assert not names & TRACKING_PARAMS
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("http://a.com/caf%E9", "http://a.com/caf%E8"),  # Latin-1 escapes are not one U+FFFD
+        ("http://a.com/a%2Fb", "http://a.com/a/b"),  # an escaped slash is data
+        ("http://a.com/a%2525b", "http://a.com/a%25b"),  # an escaped percent stays escaped
+    ],
+)
+def test_paths_that_differ_by_their_escapes_stay_apart_and_idempotent(one: str, other: str) -> None:
+    assert canonicalize_url(one) != canonicalize_url(other)
+    for url in (one, other):
+        assert canonicalize_url(canonicalize_url(url)) == canonicalize_url(url)

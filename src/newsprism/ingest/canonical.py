@@ -13,7 +13,14 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import (
+    parse_qsl,
+    quote_from_bytes,
+    unquote_to_bytes,
+    urlencode,
+    urlsplit,
+    urlunsplit,
+)
 
 from newsprism.domains import registrable_domain
 
@@ -173,6 +180,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _AMP_CACHE = re.compile(r"^[a-z0-9-]+\.cdn\.ampproject\.org$")
 # Characters a path or query may carry without escaping (RFC 3986 unreserved + sub-delims + :@/).
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
+# The same within one path segment: a "/" there is data (%2F), not a separator.
+_SEGMENT_SAFE = _PATH_SAFE.replace("/", "")
 
 
 class InvalidURL(ValueError):
@@ -213,8 +222,13 @@ def _unwrap_amp_cache(host: str, path: str) -> tuple[str, str, str] | None:
 def _normalize_path(path: str) -> str:
     if not path:
         return "/"
-    # Decode then re-encode: %7E and ~ are the same path, as are %c3%a9 and %C3%A9.
-    path = quote(unquote(path), safe=_PATH_SAFE + "%")
+    # Decode then re-encode each segment as bytes: %7E and ~ are the same path, as are %c3%a9
+    # and %C3%A9; but %E9 and %E8 (Latin-1 pages) stay two paths instead of both turning into
+    # U+FFFD, %2F stays within its segment, and %25 stays %25 however often this runs.
+    path = "/".join(
+        quote_from_bytes(unquote_to_bytes(segment), safe=_SEGMENT_SAFE)
+        for segment in path.split("/")
+    )
     trailing = path.endswith("/")
     normalized = posixpath.normpath(path)
     if normalized.startswith("//"):
