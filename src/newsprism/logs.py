@@ -52,3 +52,11 @@ def configure_command_logging(debug: bool, level: int = logging.WARNING) -> None
         root.addHandler(handler)
     handler.setFormatter(OneLineFormatter(debug))
     root.setLevel(level)
+
+
+def release_command_logging() -> None:
+    """Take the command handler off again, for a command that hands its logging to another
+    framework: the Celery worker sets up its own (and only when the root logger has none)."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _CommandHandler)]:
+        root.removeHandler(handler)

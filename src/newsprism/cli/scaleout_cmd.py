@@ -92,8 +92,10 @@ def worker(
 ) -> None:
     """Run a Celery worker: polls feeds, fetches and extracts pages, clusters and analyses."""
     _require_celery()
+    from newsprism.logs import release_command_logging
     from newsprism.pipeline.celery_app import run_worker
 
+    release_command_logging()  # the worker logs as Celery sets it up, at --loglevel
     settings = app_context().settings
     # Migrate before any task runs, so workers never race on the schema.
     app_context().db  # noqa: B018
