@@ -30,6 +30,25 @@ DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 _SNIFF_BYTES = 4096
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-:.]+)", re.I)
+# A page that only sends its reader on (<meta http-equiv="refresh">, a script) says little more
+# than "Redirecting…": that is no article, and must not replace the feed's own summary. With a
+# meta refresh, any text this short counts as such a stub (a live page that reloads itself has
+# far more); without one, only a short text that opens with one of these phrases.
+STUB_MAX_CHARS = 200
+STUB_PHRASE_MAX_CHARS = 120
+_META_REFRESH = re.compile(rb"<meta\b[^>]*\bhttp-equiv\s*=\s*[\"']?\s*refresh\b", re.I)
+_STUB_TEXT = re.compile(
+    r"(redirecting|you are being redirected|you will be redirected|this page has moved"
+    r"|moved permanently|moved temporarily|please wait|click here|if you are not redirected"
+    r"|please enable javascript|javascript is (required|disabled))\b",
+    re.I,
+)
+# Media types that may carry markup but never an article: an SVG image is XML with text in it,
+# and the extractor trips over it.
+NOT_ARTICLE_TYPES = frozenset({"image/svg+xml"})
+_SVG_START = re.compile(
+    rb"\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!doctype\s+svg[^>]{0,500}>\s*)?<svg\b", re.I
+)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -99,6 +118,12 @@ def decode_html(html: bytes, content_type: str | None = None) -> tuple[str, str]
     return html.decode("cp1252", errors="replace"), "cp1252"
 
 
+def looks_like_stub(text: str) -> bool:
+    """True for the whole text of a redirect or loading page ("Redirecting…", "Please wait")."""
+    text = text.strip()
+    return len(text) <= STUB_PHRASE_MAX_CHARS and _STUB_TEXT.match(text) is not None
+
+
 def _text_or_none(value: object) -> str | None:
     if not isinstance(value, str):
         return None
@@ -118,18 +143,35 @@ def extract_page(
     if len(html) > max_bytes:
         notes.append(f"page of {len(html)} bytes cut to {max_bytes}")
         html = html[:max_bytes]
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if media_type in NOT_ARTICLE_TYPES or _SVG_START.match(html):
+        notes.append(f"the page is an image ({media_type or 'SVG'}), not an article")
+        return Extracted(text="", note="; ".join(notes))
     markup, encoding = decode_html(html, content_type)
-    document = trafilatura.bare_extraction(
-        markup,
-        url=url,
-        with_metadata=True,
-        favor_precision=FAVOR_PRECISION,
-        include_comments=INCLUDE_COMMENTS,
-    )
+    try:
+        document = trafilatura.bare_extraction(
+            markup,
+            url=url,
+            with_metadata=True,
+            favor_precision=FAVOR_PRECISION,
+            include_comments=INCLUDE_COMMENTS,
+        )
+    except AssertionError:
+        # lxml asserts on some trees trafilatura builds from odd markup; the exception says
+        # nothing, so say what it means.
+        notes.append("extraction failed: the extractor could not handle this page's markup")
+        return Extracted(text="", encoding=encoding, note="; ".join(notes))
     if document is None:
         notes.append("no article text found in the page")
         return Extracted(text="", encoding=encoding, note="; ".join(notes))
     text = (getattr(document, "text", None) or "").strip()
+    if (
+        text
+        and len(text) <= STUB_MAX_CHARS
+        and (looks_like_stub(text) or _META_REFRESH.search(html))
+    ):
+        notes.append(f"the page is a redirect stub without article text ({text[:80]!r})")
+        return Extracted(text="", encoding=encoding, note="; ".join(notes))
     if not text:
         notes.append("no article text found in the page")
     date = normalize_date(_text_or_none(getattr(document, "date", None)))

@@ -2,14 +2,19 @@
 
 Every request goes through the same guards: only http(s); the address check of
 ``netguard`` on every connection (redirect hops included); per-host politeness; robots.txt;
-a total deadline on top of connect/read timeouts; a byte cap while streaming; a redirect limit
-with loop detection; conditional GET. Nothing raises for a bad response: the result says what
+one total deadline for the whole fetch (every redirect hop) on top of connect/read timeouts;
+a byte cap on the decoded body while streaming, with Content-Encoding decoded here in bounded
+steps so that a compression bomb never expands past the cap in memory; a redirect limit with
+loop detection; conditional GET. Nothing raises for a bad response: the result says what
 happened in one line (``error``), so polling can log it and move on.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -23,7 +28,7 @@ from newsprism.config import Settings
 from newsprism.domains import hostname
 from newsprism.errors import UnsafeURLError
 from newsprism.ingest.netguard import GuardedBackend, set_deadline
-from newsprism.ingest.politeness import HostGate
+from newsprism.ingest.politeness import HostGate, NoTurn
 from newsprism.ingest.robots import MAX_ROBOTS_BYTES, RobotsAnswer, RobotsCache
 from newsprism.timeutil import utcnow
 
@@ -34,6 +39,9 @@ MAX_SOCKET_TIMEOUT_S = 10.0
 # Shared pool across all polling threads; per-host limits are enforced by HostGate.
 POOL_CONNECTIONS = 64
 READ_CHUNK = 64 * 1024
+# Content-Encodings decoded on one response. Two covers a proxy that compresses an already
+# compressed body; more is a broken server or a bomb in layers, and is refused.
+MAX_ENCODINGS = 2
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml, "
@@ -61,7 +69,14 @@ class FetchResult:
     # True when every redirect followed was permanent (301/308): the URL itself has moved.
     moved_permanently: bool = False
     started_at: datetime = field(default_factory=utcnow)
+    # Time spent on the request itself (every hop), and apart from it the time spent waiting
+    # for the host's turn (politeness, Crawl-delay) and for robots.txt.
     elapsed_ms: int = 0
+    waited_ms: int = 0
+    # The body is the first ``max_bytes`` of a longer one (only when the caller asked for that).
+    truncated: bool = False
+    # No request was made because the caller's ``give_up_at`` came first or ``cancel`` was set.
+    gave_up: bool = False
 
     @property
     def ok(self) -> bool:
@@ -113,6 +128,19 @@ class _Stop(Exception):
         self.outcome = outcome
 
 
+@dataclass(slots=True)
+class _Budget:
+    """The limits of one fetch: its time limit shared by every hop, and the caller's own."""
+
+    total_s: float
+    give_up_at: float | None = None  # don't wait for a host's turn past this (monotonic)
+    cancel: threading.Event | None = None
+    used_s: float = 0.0  # time spent in requests so far, all hops together
+
+    def timed_out(self) -> _Stop:
+        return _Stop(f"timed out: no complete response within {self.total_s:g} s")
+
+
 class Fetcher:
     """Thread-safe: one instance is shared by all polling threads of a cycle."""
 
@@ -140,7 +168,8 @@ class Fetcher:
             timeout=httpx.Timeout(socket_timeout),
             follow_redirects=False,
             trust_env=False,
-            headers={"User-Agent": settings.user_agent},
+            # Only what _Decoder decodes within the byte cap is offered.
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         )
         self.gate = HostGate(settings.per_host_connections, settings.per_host_delay_s)
         self.robots = RobotsCache(settings.user_agent, self._fetch_robots)
@@ -156,7 +185,15 @@ class Fetcher:
         last_modified: str | None = None,
         max_bytes: int | None = None,
         check_robots: bool = True,
+        give_up_at: float | None = None,
+        cancel: threading.Event | None = None,
     ) -> FetchResult:
+        """One URL, redirects followed, within ``http_timeout_s`` for all hops together.
+
+        ``give_up_at`` (a ``time.monotonic()`` value) and ``cancel`` concern the wait for the
+        host's turn: past the one or once the other is set, no request is made and the result
+        is ``skipped`` with ``gave_up`` set. A request under way is not cut short by them.
+        """
         if max_bytes is None:
             max_bytes = (
                 self.settings.max_feed_bytes if kind == "feed" else self.settings.max_page_bytes
@@ -166,7 +203,8 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return self._fetch(url, headers, max_bytes, check_robots)
+        budget = _Budget(self.total_timeout_s, give_up_at, cancel)
+        return self._fetch(url, headers, max_bytes, check_robots, budget)
 
     def close(self) -> None:
         self._client.close()
@@ -180,23 +218,47 @@ class Fetcher:
     # -- internals ---------------------------------------------------------------------------
 
     def _fetch_robots(self, url: str) -> RobotsAnswer:
-        result = self._fetch(url, {"Accept": "text/plain"}, MAX_ROBOTS_BYTES, False)
+        # RFC 9309 §2.5: a longer file is read up to the limit and that much of it is parsed.
+        budget = _Budget(self.total_timeout_s)
+        result = self._fetch(
+            url, {"Accept": "text/plain"}, MAX_ROBOTS_BYTES, False, budget, truncate=True
+        )
         refused = result.outcome == "skipped"
-        return RobotsAnswer(result.status_code, result.error, result.body, refused)
+        body = result.body
+        if result.truncated:
+            body = body[: body.rfind(b"\n") + 1]  # a line cut in two is not a rule
+        return RobotsAnswer(
+            result.status_code,
+            result.error,
+            body,
+            refused,
+            url=url,
+            final_url=result.final_url,
+            redirects=len(result.redirects),
+        )
 
     def _fetch(
-        self, url: str, headers: dict[str, str], max_bytes: int, check_robots: bool
+        self,
+        url: str,
+        headers: dict[str, str],
+        max_bytes: int,
+        check_robots: bool,
+        budget: _Budget,
+        *,
+        truncate: bool = False,
     ) -> FetchResult:
         result = FetchResult(url=url, final_url=url, outcome="error")
         started = time.monotonic()
         try:
-            self._follow(result, headers, max_bytes, check_robots)
+            self._follow(result, headers, max_bytes, check_robots, budget, truncate)
         except _Stop as stop:
             result.outcome = stop.outcome
             result.error = stop.reason
         finally:
             set_deadline(None)
-            result.elapsed_ms = int((time.monotonic() - started) * 1000)
+            total_s = time.monotonic() - started
+            result.elapsed_ms = int(budget.used_s * 1000)
+            result.waited_ms = int(max(0.0, total_s - budget.used_s) * 1000)
         return result
 
     def _follow(
@@ -205,6 +267,8 @@ class Fetcher:
         headers: dict[str, str],
         max_bytes: int,
         check_robots: bool,
+        budget: _Budget,
+        truncate: bool,
     ) -> None:
         url = result.url
         seen = {url}
@@ -213,7 +277,7 @@ class Fetcher:
             _check_scheme(url)
             if check_robots:
                 self._check_robots(url)
-            response_location = self._request(result, url, headers, max_bytes)
+            response_location = self._request(result, url, headers, max_bytes, budget, truncate)
             if response_location is None:
                 return
             url = urljoin(url, response_location)
@@ -239,51 +303,84 @@ class Fetcher:
         url: str,
         headers: dict[str, str],
         max_bytes: int,
+        budget: _Budget,
+        truncate: bool,
     ) -> str | None:
         """Performs one hop; returns the redirect target, or None when the result is final."""
-        with self.gate.slot(hostname(url)):
-            # The clock starts once the host lets us in: waiting our turn is not the server's fault.
-            deadline = time.monotonic() + self.total_timeout_s
-            set_deadline(deadline)
-            try:
-                with self._client.stream("GET", url, headers=headers) as response:
-                    result.status_code = response.status_code
-                    result.headers = {k.lower(): v for k, v in response.headers.items()}
-                    status = response.status_code
-                    if status in REDIRECT_CODES:
-                        location = response.headers.get("location")
-                        if not location:
-                            raise _Stop(f"{_reason(status)} without a Location header")
-                        first = not result.redirects
-                        permanent = status in (301, 308)
-                        result.moved_permanently = permanent and (first or result.moved_permanently)
-                        result.redirects.append(url)
-                        return location
-                    if status == 304:
-                        result.outcome = "not_modified"
-                        return None
-                    if status >= 400:
-                        result.retry_after_s = parse_retry_after(
-                            response.headers.get("retry-after")
-                        )
-                        raise _Stop(_reason(status))
-                    result.body = _read_capped(response, max_bytes)
-                    result.outcome = "ok"
-                    return None
-            except UnsafeURLError as exc:
-                raise _Stop(str(exc), outcome="skipped") from None
-            except httpx.TimeoutException as exc:
-                if time.monotonic() >= deadline or "total time limit" in str(exc):
-                    raise _Stop(
-                        f"timed out: no complete response within {self.total_timeout_s:g} s"
-                    ) from None
-                raise _Stop(f"timed out ({type(exc).__name__}) fetching {url}") from None
-            except (httpx.InvalidURL, ValueError) as exc:
-                raise _Stop(f"invalid URL {url}: {exc}") from None
-            except httpx.HTTPError as exc:
-                raise _Stop(f"network error ({type(exc).__name__}): {exc or 'no detail'}") from None
-            finally:
-                set_deadline(None)
+        # A status is this hop's answer: a redirect to a host that never answers has none.
+        result.status_code = None
+        try:
+            with self.gate.slot(hostname(url), give_up_at=budget.give_up_at, cancel=budget.cancel):
+                return self._timed_exchange(result, url, headers, max_bytes, budget, truncate)
+        except NoTurn as no_turn:
+            result.gave_up = True
+            raise _Stop(no_turn.reason, outcome="skipped") from None
+
+    def _timed_exchange(
+        self,
+        result: FetchResult,
+        url: str,
+        headers: dict[str, str],
+        max_bytes: int,
+        budget: _Budget,
+        truncate: bool,
+    ) -> str | None:
+        # The clock runs only once the host lets us in: waiting our turn is not the server's
+        # fault. What earlier hops used is gone: the limit is for the whole fetch.
+        hop_started = time.monotonic()
+        left = budget.total_s - budget.used_s
+        if left <= 0:
+            raise budget.timed_out()
+        deadline = hop_started + left
+        set_deadline(deadline)
+        try:
+            return self._exchange(result, url, headers, max_bytes, truncate)
+        except UnsafeURLError as exc:
+            raise _Stop(str(exc), outcome="skipped") from None
+        except httpx.TimeoutException as exc:
+            if time.monotonic() >= deadline or "total time limit" in str(exc):
+                raise budget.timed_out() from None
+            raise _Stop(f"timed out ({type(exc).__name__}) fetching {url}") from None
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise _Stop(f"invalid URL {url}: {exc}") from None
+        except httpx.HTTPError as exc:
+            raise _Stop(f"network error ({type(exc).__name__}): {exc or 'no detail'}") from None
+        finally:
+            set_deadline(None)
+            budget.used_s += time.monotonic() - hop_started
+
+    def _exchange(
+        self,
+        result: FetchResult,
+        url: str,
+        headers: dict[str, str],
+        max_bytes: int,
+        truncate: bool,
+    ) -> str | None:
+        with self._client.stream("GET", url, headers=headers) as response:
+            result.status_code = response.status_code
+            result.headers = {k.lower(): v for k, v in response.headers.items()}
+            status = response.status_code
+            if status in REDIRECT_CODES:
+                location = response.headers.get("location")
+                if not location:
+                    raise _Stop(f"{_reason(status)} without a Location header")
+                first = not result.redirects
+                permanent = status in (301, 308)
+                result.moved_permanently = permanent and (first or result.moved_permanently)
+                result.redirects.append(url)
+                return location
+            if status == 304:
+                result.outcome = "not_modified"
+                return None
+            if not 200 <= status < 300:
+                # 300 Multiple Choices (and any other 3xx that is not a redirect we follow) is
+                # no more the document than a 404 is.
+                result.retry_after_s = parse_retry_after(response.headers.get("retry-after"))
+                raise _Stop(_reason(status))
+            result.body, result.truncated = _read_capped(response, max_bytes, truncate=truncate)
+            result.outcome = "ok"
+            return None
 
 
 def _check_scheme(url: str) -> None:
@@ -294,19 +391,200 @@ def _check_scheme(url: str) -> None:
         raise _Stop(f"URL without a host: {url}")
 
 
-def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+def _read_capped(
+    response: httpx.Response, max_bytes: int, *, truncate: bool = False
+) -> tuple[bytes, bool]:
+    """The decoded body, at most ``max_bytes``; and whether it was cut there.
+
+    Over the cap, the fetch fails, or with ``truncate`` the first ``max_bytes`` are kept and
+    the rest is not read. The raw bytes are decoded here, never more than one read chunk at a
+    time per layer, so memory stays near the cap whatever the compression ratio.
+    """
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    if not truncate and declared.isdigit() and int(declared) > max_bytes:
         raise _Stop(
             f"response too large: Content-Length {int(declared):,} bytes exceeds the "
             f"{max_bytes:,}-byte limit"
         )
+    decoder = _Decoder(response.headers.get_list("content-encoding", split_commas=True), max_bytes)
     chunks: list[bytes] = []
     size = 0
-    # iter_bytes decodes Content-Encoding, so the cap also stops a gzip bomb.
-    for chunk in response.iter_bytes(READ_CHUNK):
-        size += len(chunk)
+    for piece in decoder.decode(response.iter_raw(READ_CHUNK)):
+        size += len(piece)
         if size > max_bytes:
+            if truncate:
+                chunks.append(piece[: len(piece) - (size - max_bytes)])
+                return b"".join(chunks), True
             raise _Stop(f"response too large: more than the {max_bytes:,}-byte limit")
-        chunks.append(chunk)
-    return b"".join(chunks)
+        chunks.append(piece)
+    return b"".join(chunks), False
+
+
+# -- Content-Encoding ---------------------------------------------------------------------------
+
+
+def _bounded_brotli() -> Callable[[], _Layer] | None:
+    """Brotli, when the installed module can bound each step's output (brotli 1.2 or newer)."""
+    try:
+        import brotli  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return None
+    if not hasattr(brotli, "Decompressor"):
+        return None
+    if not hasattr(brotli.Decompressor(), "can_accept_more_data"):
+        return None
+    return lambda: _BrotliLayer(brotli)
+
+
+class _Layer:
+    """One Content-Encoding; each ``feed``/``finish`` step yields at most about READ_CHUNK."""
+
+    name = "identity"
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        raise NotImplementedError
+
+    def finish(self) -> Iterator[bytes]:
+        return iter(())
+
+    def corrupt(self, exc: Exception) -> _Stop:
+        return _Stop(f"undecodable response: the {self.name} data is corrupt ({exc})")
+
+
+class _ZlibLayer(_Layer):
+    """gzip (members one after another, as gzip(1) reads them) or deflate (zlib or raw)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._gzip = name != "deflate"
+        self._obj = self._new()
+        self._fresh = True  # nothing decoded yet: deflate may still turn out to be raw
+        self._ended = False  # the stream ended; what follows is ignored, as browsers do
+
+    def _new(self, raw: bool = False) -> zlib._Decompress:
+        if self._gzip:
+            return zlib.decompressobj(zlib.MAX_WBITS | 16)
+        return zlib.decompressobj(-zlib.MAX_WBITS if raw else zlib.MAX_WBITS)
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        pending = data
+        while not self._ended:
+            try:
+                out = self._obj.decompress(pending, READ_CHUNK)
+            except zlib.error as exc:
+                if self._fresh and not self._gzip and pending is data:
+                    # "deflate" is zlib-wrapped by the standard, raw deflate by many servers.
+                    self._fresh = False
+                    self._obj = self._new(raw=True)
+                    continue
+                raise self.corrupt(exc) from None
+            self._fresh = False
+            if out:
+                yield out
+            if self._obj.eof:
+                rest = self._obj.unused_data
+                if self._gzip and rest.startswith(b"\x1f\x8b"):
+                    self._obj = self._new()
+                    pending = rest
+                    continue
+                self._ended = True
+                return
+            pending = self._obj.unconsumed_tail
+            # A full step may leave output inside zlib although all input was taken.
+            if not pending and len(out) < READ_CHUNK:
+                return
+
+    def finish(self) -> Iterator[bytes]:
+        # Whatever feed() left inside zlib comes out in bounded steps before the final flush.
+        yield from self.feed(b"")
+        if not self._ended:
+            try:
+                tail = self._obj.flush()
+            except zlib.error as exc:
+                raise self.corrupt(exc) from None
+            if tail:
+                yield tail
+
+
+class _BrotliLayer(_Layer):
+    name = "br"
+
+    def __init__(self, module: object) -> None:
+        self._module: object = module
+        self._obj = module.Decompressor()  # type: ignore[attr-defined]
+        self._error: type[Exception] = module.error  # type: ignore[attr-defined]
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        if self._obj.is_finished():
+            return  # data after the end of the stream is ignored
+        try:
+            out = self._obj.process(data, output_buffer_limit=READ_CHUNK)
+            while out:
+                yield out
+                if self._obj.is_finished():
+                    return
+                out = self._obj.process(b"", output_buffer_limit=READ_CHUNK)
+        except self._error as exc:
+            raise self.corrupt(exc) from None
+
+
+_LAYERS: dict[str, Callable[[], _Layer]] = {
+    "gzip": lambda: _ZlibLayer("gzip"),
+    "x-gzip": lambda: _ZlibLayer("gzip"),
+    "deflate": lambda: _ZlibLayer("deflate"),
+}
+_brotli = _bounded_brotli()
+if _brotli is not None:
+    _LAYERS["br"] = _brotli
+ACCEPT_ENCODING = ", ".join(name for name in _LAYERS if name != "x-gzip")
+
+
+class _Decoder:
+    """Content-Encoding layers decoded one step at a time, from the last applied to the first.
+
+    A step of each layer feeds the next before the next step is taken, so at most one read
+    chunk per layer is ever held, whatever the ratio; a layer other than the last that grows
+    well past the cap ends the fetch as too large. Names not known (``identity``, a charset
+    sent by mistake) pass the bytes through unchanged, as HTTP clients commonly do.
+    """
+
+    def __init__(self, encodings: list[str], max_bytes: int) -> None:
+        names = [name.strip().lower() for name in encodings]
+        known = [name for name in names if name in _LAYERS]
+        if len(known) > MAX_ENCODINGS:
+            raise _Stop(
+                f"refused: {len(known)} stacked Content-Encodings ({', '.join(known)}); "
+                f"at most {MAX_ENCODINGS} are decoded"
+            )
+        self._layers = [_LAYERS[name]() for name in reversed(known)]
+        self._sizes = [0] * len(self._layers)
+        # An intermediate layer is the next one's compressed data: about the size of the
+        # result, a little over it for incompressible data.
+        self._inner_limit = max_bytes + max_bytes // 16 + READ_CHUNK
+        self._max_bytes = max_bytes
+
+    def decode(self, raw: Iterator[bytes]) -> Iterator[bytes]:
+        for data in raw:
+            yield from self._push(0, data, final=False)
+        yield from self._push(0, b"", final=True)
+
+    def _push(self, index: int, data: bytes, *, final: bool) -> Iterator[bytes]:
+        if index == len(self._layers):
+            if data:
+                yield data
+            return
+        layer = self._layers[index]
+        for piece in _chain(layer.feed(data), layer.finish() if final else None):
+            self._sizes[index] += len(piece)
+            if index < len(self._layers) - 1 and self._sizes[index] > self._inner_limit:
+                raise _Stop(f"response too large: more than the {self._max_bytes:,}-byte limit")
+            yield from self._push(index + 1, piece, final=False)
+        if final:
+            yield from self._push(index + 1, b"", final=True)
+
+
+def _chain(first: Iterator[bytes], second: Iterator[bytes] | None) -> Iterator[bytes]:
+    # finish() is called only once feed() is exhausted: it may drain what feed() left.
+    yield from first
+    if second is not None:
+        yield from second

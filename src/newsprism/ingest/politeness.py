@@ -7,6 +7,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# How often a wait for a free connection looks at its cancel flag.
+CANCEL_POLL_S = 0.2
+
+
+class NoTurn(Exception):
+    """The host's turn would come too late (or the wait was cancelled); no request was made."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
 
 class _HostState:
     __slots__ = ("delay_s", "lock", "next_start", "slots")
@@ -48,13 +59,58 @@ class HostGate:
         return self._state(host).delay_s
 
     @contextmanager
-    def slot(self, host: str) -> Iterator[None]:
+    def slot(
+        self,
+        host: str,
+        *,
+        give_up_at: float | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[None]:
+        """Holds one of the host's connections, once its turn has come.
+
+        ``give_up_at`` (a ``time.monotonic()`` value): raise ``NoTurn`` instead of waiting past
+        it. ``cancel``: raise ``NoTurn`` as soon as it is set while waiting. Giving up takes no
+        turn from the host.
+        """
         state = self._state(host)
-        with state.slots:
+        self._acquire(state, host, give_up_at, cancel)
+        try:
             with state.lock:
                 now = time.monotonic()
                 start = max(now, state.next_start)
+                if give_up_at is not None and start > give_up_at:
+                    raise NoTurn(
+                        f"not fetched: the time allowed ran out before the next turn at {host} "
+                        f"(in {start - now:.0f} s)"
+                    )
                 state.next_start = start + state.delay_s
             if start > now:
-                time.sleep(start - now)
+                if cancel is None:
+                    time.sleep(start - now)
+                elif cancel.wait(start - now):
+                    raise NoTurn(f"not fetched: stopped while waiting for a turn at {host}")
             yield
+        finally:
+            state.slots.release()
+
+    @staticmethod
+    def _acquire(
+        state: _HostState, host: str, give_up_at: float | None, cancel: threading.Event | None
+    ) -> None:
+        if give_up_at is None and cancel is None:
+            state.slots.acquire()
+            return
+        while True:
+            step = CANCEL_POLL_S
+            if give_up_at is not None:
+                left = give_up_at - time.monotonic()
+                if left <= 0:
+                    raise NoTurn(
+                        f"not fetched: the time allowed ran out while waiting for a connection "
+                        f"to {host}"
+                    )
+                step = min(step, left)
+            if cancel is not None and cancel.is_set():
+                raise NoTurn(f"not fetched: stopped while waiting for a connection to {host}")
+            if state.slots.acquire(timeout=step):
+                return

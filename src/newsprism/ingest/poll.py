@@ -9,7 +9,8 @@ feed whose server keeps answering 410 Gone (or 404 for a week) is switched off w
 in its ``last_error``. Nothing is lost: a feed's validators (ETag, Last-Modified) move forward
 only after its new articles are stored, so a failure part-way means the next poll sees the same
 entries again, and an article whose page cannot be fetched is kept with the feed's own title
-and summary.
+and summary. So is one whose page would come after the feed's time for pages in this poll
+(``PAGE_BUDGET_S``): a feed with slow pages or a long Crawl-delay cannot hold a cycle for hours.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -25,7 +27,7 @@ from typing import Protocol
 
 from newsprism.config import Settings
 from newsprism.domains import hostname
-from newsprism.ingest.extract import Extracted
+from newsprism.ingest.extract import Extracted, looks_like_stub
 from newsprism.ingest.feeds import FeedEntry, FeedError, ParsedFeed, html_to_text, parse_feed
 from newsprism.ingest.http import Fetcher, FetchResult
 from newsprism.ingest.language import detect_language
@@ -54,7 +56,23 @@ from newsprism.timeutil import utcnow
 POLL_THREADS = 16
 # The fetch log is for diagnosis; a month shows every feed's recent history.
 FETCH_LOG_DAYS = 30
-PAGE_TYPES = ("html", "xml", "text/plain")
+# Media types of a page worth extracting, matched exactly: a type that merely mentions xml
+# (image/svg+xml, application/rss+xml) is no article page.
+PAGE_TYPES = frozenset(
+    {"text/html", "application/xhtml+xml", "application/xml", "text/xml", "text/plain"}
+)
+# The time one feed may spend fetching its article pages in one poll. Pages come one host turn
+# at a time, and a slow site or a long robots.txt Crawl-delay makes each one cost seconds to a
+# minute: without a bound, a feed of many new entries holds its polling thread, `poll --once`
+# or a worker's task for as long as its pages take (hours for a thousand entries), past the
+# broker's redelivery delay. When it has run out, the remaining new entries are stored from the
+# feed alone (title, summary) with a note saying so. A page under way still finishes, within
+# http_timeout_s and extract_timeout_s. At most a third of the broker's redelivery delay
+# (broker_visibility_timeout_s), so a task finishes well before being handed out again, but
+# never under a minute: a deployment that redelivers within seconds (tests do) has accepted
+# redelivery, and a few slow pages must not turn a feed's articles into bare feed entries.
+PAGE_BUDGET_S = 240.0
+MIN_PAGE_BUDGET_S = 60.0
 # An entry the store refused (no title and no text, an address it cannot read) is tried again
 # after this long, not on every poll: its page may be fixed by then, and meanwhile it is
 # neither fetched again nor counted as new (which would keep a quiet feed polled often).
@@ -198,12 +216,20 @@ def poll_cycle(
             futures = [
                 pool.submit(_poll_feed_safely, cycle, feed) for feed in interleave_by_host(feeds)
             ]
-            for future in as_completed(futures):
-                outcome = future.result()
-                if outcome is not None:
-                    report.add(outcome)
-                if on_progress is not None:
-                    on_progress(1)
+            try:
+                for future in as_completed(futures):
+                    outcome = future.result()
+                    if outcome is not None:
+                        report.add(outcome)
+                    if on_progress is not None:
+                        on_progress(1)
+            except BaseException:
+                # Ctrl-C (KeyboardInterrupt) or any other way out: leaving the pool waits for
+                # its threads, so they are told to stop first; they leave their unstarted pages
+                # and store nothing half-done, and the pool is left within about one request.
+                cycle.stop.set()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     finally:
         cycle.pool.close()
         if own_fetcher:
@@ -248,7 +274,13 @@ def _poll_feed_safely(cycle: _Cycle, feed: FeedRow) -> FeedOutcome | None:
 
 
 def _poll_feed(cycle: _Cycle, feed: FeedRow) -> FeedOutcome:
-    result = cycle.fetcher.fetch(feed.url, "feed", etag=feed.etag, last_modified=feed.last_modified)
+    result = cycle.fetcher.fetch(
+        feed.url, "feed", etag=feed.etag, last_modified=feed.last_modified, cancel=cycle.stop
+    )
+    if result.gave_up:
+        # Stopped while waiting for the host's turn: nothing was asked, the feed stays due.
+        reason = "stopped before it was fetched; will be polled again"
+        return FeedOutcome(feed.id, feed.url, "error", reason)
     entry = _log_entry("feed", feed, result)
     if result.outcome == "not_modified":
         return _succeed(cycle, feed, result, [entry], status="not_modified")
@@ -292,9 +324,10 @@ def _store_entries(
         feed.id, feed.url, "ok", entries=len(parsed.entries), new_entries=len(new)
     )
     # Pages of one feed usually share a host: as many in flight as the host allows.
+    budget = _PageBudget(page_budget_s(cycle.settings))
     with ThreadPoolExecutor(max_workers=max(1, cycle.settings.per_host_connections)) as pages:
         results = list(
-            pages.map(lambda entry: _draft_for(cycle, feed, entry, result.started_at), new)
+            pages.map(lambda entry: _draft_for(cycle, feed, entry, result.started_at, budget), new)
         )
     if cycle.stop.is_set() and any(r is None for r in results):
         # Unstored entries are seen again next time: the validators are not advanced.
@@ -306,6 +339,8 @@ def _store_entries(
         if page_log is not None:
             logs.append(page_log)
     notes = list(parsed.notes)
+    if budget.skipped:
+        notes.append(f"{budget.skipped} pages not fetched: {budget.reason}")
     if drafts:
         added = add_articles(cycle.db, drafts, cycle.settings)
         outcome.new_articles = len(added.added_ids)
@@ -359,8 +394,36 @@ def _interrupted(outcome: FeedOutcome) -> FeedOutcome:
     return outcome
 
 
+def page_budget_s(settings: Settings) -> float:
+    """Seconds one feed may spend on its pages in one poll (see PAGE_BUDGET_S)."""
+    return max(MIN_PAGE_BUDGET_S, min(PAGE_BUDGET_S, settings.broker_visibility_timeout_s / 3))
+
+
+class _PageBudget:
+    """The page-fetching time of one feed in one poll, shared by its page threads."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.ends_at = time.monotonic() + seconds
+        self.skipped = 0
+        self._lock = threading.Lock()
+
+    @property
+    def reason(self) -> str:
+        return f"the feed's {self.seconds:g} s for fetching pages in one poll ran out"
+
+    def spent(self) -> bool:
+        return time.monotonic() >= self.ends_at
+
+    def skip(self, draft: ArticleDraft) -> tuple[ArticleDraft, None]:
+        with self._lock:
+            self.skipped += 1
+        draft.extraction_note = f"page not fetched: {self.reason}; kept from the feed"
+        return draft, None
+
+
 def _draft_for(
-    cycle: _Cycle, feed: FeedRow, entry: FeedEntry, fetched_at: datetime
+    cycle: _Cycle, feed: FeedRow, entry: FeedEntry, fetched_at: datetime, budget: _PageBudget
 ) -> tuple[ArticleDraft, FetchLogEntry | None] | None:
     """The entry as an article draft (with its page when it can be had); None once stopped."""
     if cycle.stop.is_set():
@@ -390,17 +453,24 @@ def _draft_for(
             f"page not fetched: published before the {settings.cluster_window_days:g}-day window"
         )
         return draft, None
-    page = cycle.fetcher.fetch(entry.url, "page")
+    if budget.spent():
+        return budget.skip(draft)
+    page = cycle.fetcher.fetch(entry.url, "page", give_up_at=budget.ends_at, cancel=cycle.stop)
+    if page.gave_up:
+        # No request was made: the host's turn would have come after the budget, or we stopped.
+        return None if cycle.stop.is_set() else budget.skip(draft)
     page_log = _log_entry("page", feed, page)
     if not page.ok:
         draft.extraction_note = f"page not fetched: {page.error}"
         return draft, page_log
     kind = page.content_type.split(";", 1)[0].strip().lower()
-    if kind and not any(t in kind for t in PAGE_TYPES):
+    if kind and kind not in PAGE_TYPES:
         draft.extraction_note = f"page not extracted: it is {kind}, not HTML"
         page_log.error = draft.extraction_note
         return draft, page_log
     extracted = cycle.pool.get().extract(page.body, page.final_url, page.content_type)
+    if extracted.text and looks_like_stub(extracted.text):
+        extracted = Extracted(text="", note=f"the page only says {extracted.text[:80]!r}")
     if not extracted.text:
         draft.extraction_note = f"page not extracted: {extracted.note or 'no article text found'}"
         page_log.error = draft.extraction_note

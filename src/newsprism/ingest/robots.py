@@ -15,8 +15,9 @@ CACHE_TTL_S = 24 * 3600
 # host could not be reached at all, sooner still (it may be a blip).
 ERROR_TTL_S = 15 * 60
 UNREACHABLE_TTL_S = 60
-# RFC 9309 §2.5: parse at least 500 KiB.
-MAX_ROBOTS_BYTES = 512 * 1024
+# RFC 9309 §2.5: parse at least 500 KiB. A longer file is read this far and that part is
+# parsed (up to its last whole line); the rest is ignored, it does not make the site disallowed.
+MAX_ROBOTS_BYTES = 500 * 1024
 # A Crawl-delay above this is not honoured as such; the feed is still fetched, just slowly.
 MAX_CRAWL_DELAY_S = 60.0
 
@@ -29,6 +30,9 @@ class RobotsAnswer:
     error: str | None
     body: bytes
     refused: bool = False  # the address check refused the host: no request was made
+    url: str | None = None  # the robots.txt asked for
+    final_url: str | None = None  # where the last request went (after redirects)
+    redirects: int = 0  # redirects followed
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +70,18 @@ def rules_from_answer(answer: RobotsAnswer, user_agent: str, now: float) -> _Rul
         # "Unavailable" (RFC 9309 §2.3.1.3): no rules, everything may be fetched.
         return _Rules(None, None, False, now + CACHE_TTL_S, None)
     if answer.refused:
-        return _Rules(None, answer.error, False, now + UNREACHABLE_TTL_S, None)
+        reason = answer.error
+        if answer.redirects:
+            # The site itself was let through; its robots.txt points somewhere we may not go.
+            reason = (
+                f"robots.txt of {origin_of(answer.url or '')} could not be read: "
+                f"it redirects to {answer.final_url}, {answer.error}"
+            )
+        return _Rules(None, reason, False, now + UNREACHABLE_TTL_S, None)
+    if answer.status is not None and 300 <= answer.status < 400 and answer.status != 304:
+        # A redirect we could not follow to its end: a loop, more hops than allowed, no
+        # Location. RFC 9309 §2.3.1.2 lets that count as unavailable, like a 4xx.
+        return _Rules(None, None, False, now + CACHE_TTL_S, None)
     if answer.status is None:
         reason = f"{answer.error} (while fetching robots.txt)"
         return _Rules(None, reason, True, now + UNREACHABLE_TTL_S, None)

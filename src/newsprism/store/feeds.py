@@ -15,6 +15,10 @@ from newsprism.timeutil import as_utc, utcnow
 
 # Error texts are one line for people; a pathological one must not bloat every row.
 MAX_ERROR_CHARS = 2000
+# The widths of the validator columns (schema: feeds.etag, feeds.last_modified). A validator is
+# sent back verbatim or not at all: a cut ETag (its closing quote gone) never matches again.
+MAX_ETAG_CHARS = 512
+MAX_LAST_MODIFIED_CHARS = 128
 
 
 @dataclass(slots=True)
@@ -129,6 +133,13 @@ def _clip(text: str | None) -> str | None:
     return one_line[:MAX_ERROR_CHARS] or None
 
 
+def _validator(value: str | None, max_chars: int) -> str | None:
+    """The validator to keep: the whole of it, or None when it does not fit its column."""
+    if not value or len(value) > max_chars:
+        return None
+    return value
+
+
 def record_success(
     conn: Connection,
     feed_id: int,
@@ -157,8 +168,8 @@ def record_success(
         "next_poll_at": next_poll_at,
     }
     if status == "ok":
-        values["etag"] = (etag or "")[:512] or None
-        values["last_modified"] = (last_modified or "")[:128] or None
+        values["etag"] = _validator(etag, MAX_ETAG_CHARS)
+        values["last_modified"] = _validator(last_modified, MAX_LAST_MODIFIED_CHARS)
     _record_poll(conn, feed_id, values, now=now, new_items=new_items, title=title)
 
 
