@@ -7,11 +7,14 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from loopback import LoopbackServer
 from newsprism.config import Settings
 from newsprism.store.database import Database
+from webdata import Newsroom, seed_newsroom, web_client
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("NEWSPRISM_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
@@ -99,3 +102,22 @@ def run_cli(capsys: pytest.CaptureFixture[str], db_url: str):  # type: ignore[no
         return CliResult(code, out, err)
 
     return run
+
+
+# Fixtures many test files share: a loopback HTTP server, and the seeded newsroom with a web
+# client on it (a file may define its own ``room`` to seed something else).
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def room(db: Database, settings: Settings) -> Newsroom:
+    return seed_newsroom(db, settings)
+
+
+@pytest.fixture
+def client(db: Database, settings: Settings, room: Newsroom) -> Iterator[Any]:
+    with web_client(db, settings) as test_client:
+        yield test_client

@@ -18,12 +18,6 @@ from newsprism.ingest.netguard import is_public_address
 RSS = b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title></channel></rss>"
 
 
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer() as srv:
-        yield srv
-
-
 def _settings(**overrides: object) -> Settings:
     base: dict[str, object] = {
         "allow_private_networks": True,

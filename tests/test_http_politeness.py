@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from loopback import LoopbackServer
@@ -65,12 +63,6 @@ def test_slow_down_never_goes_below_the_configured_delay() -> None:
     gate.slow_down("b.example.com", 1.0)
     assert gate.delay_for("a.example.com") == 30.0
     assert gate.delay_for("b.example.com") == 5.0
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer() as srv:
-        yield srv
 
 
 def test_robots_crawl_delay_slows_the_host_down(server: LoopbackServer) -> None:

@@ -21,12 +21,6 @@ RSS = b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title></chann
 CAP = 1024 * 1024
 
 
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer() as srv:
-        yield srv
-
-
 def _settings(**overrides: object) -> Settings:
     base: dict[str, object] = {
         "allow_private_networks": True,

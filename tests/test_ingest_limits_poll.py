@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler
 
@@ -46,12 +46,6 @@ class QuickExtractor:
 
     def extract(self, html: bytes, url: str, content_type: str | None = None) -> Extracted:
         return Extracted(text=f"The full article text of {url}.")
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer() as srv:
-        yield srv
 
 
 def add_test_feed(db: Database, settings: Settings, url: str) -> int:

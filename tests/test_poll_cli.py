@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,6 @@ from newsprism.store.database import Database
 from newsprism.store.outlets import add_feed, get_or_create_outlet
 
 PAGES = Path(__file__).with_name("fixtures") / "pages"
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer() as srv:
-        yield srv
 
 
 @pytest.fixture(autouse=True)

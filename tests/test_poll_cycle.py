@@ -34,12 +34,6 @@ def extractor() -> Iterator[ExtractionPool]:
 
 
 @pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer() as srv:
-        yield srv
-
-
-@pytest.fixture
 def fast(settings: Settings) -> Settings:
     return replace(settings, http_timeout_s=1.0, max_feed_bytes=1024 * 1024)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -15,12 +14,6 @@ from newsprism.ingest.discover import add_source, feed_candidates
 from newsprism.store.database import Database
 from newsprism.store.feeds import feed_state
 from newsprism.store.schema import feeds, outlets
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer() as srv:
-        yield srv
 
 
 def _outlet_domain(db: Database, outlet_id: int) -> str:

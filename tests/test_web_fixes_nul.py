@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,7 +10,7 @@ from sqlalchemy import update
 from newsprism.config import Settings
 from newsprism.store.database import Database
 from newsprism.store.schema import stories
-from webdata import Newsroom, seed_newsroom, web_client
+from webdata import Newsroom, seed_newsroom
 
 
 @pytest.fixture
@@ -23,12 +22,6 @@ def room(db: Database, settings: Settings) -> Newsroom:
             update(stories).where(stories.c.id == room.other_story_id).values(headline=None)
         )
     return room
-
-
-@pytest.fixture
-def client(db: Database, settings: Settings, room: Newsroom) -> Iterator[Any]:
-    with web_client(db, settings) as test_client:
-        yield test_client
 
 
 def _ids(client: Any, path: str, **params: str) -> list[int]:

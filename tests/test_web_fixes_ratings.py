@@ -4,27 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from newsprism.config import Settings
 from newsprism.store.database import Database
 from newsprism.store.schema import stories
-from webdata import Newsroom, csrf_token, register, seed_newsroom, web_client
+from webdata import Newsroom, csrf_token, register
 
 # Center Wire (rated 0 and +0.5) rated Far Left by a new rater: its combined lean moves left.
 CSV = b"domain,bias,factuality,url,date\nwire.example,-3,1,https://rater.example/wire,2026-02-01\n"
-
-
-@pytest.fixture
-def room(db: Database, settings: Settings) -> Newsroom:
-    return seed_newsroom(db, settings)
-
-
-@pytest.fixture
-def client(db: Database, settings: Settings, room: Newsroom):  # type: ignore[no-untyped-def]
-    with web_client(db, settings) as test_client:
-        yield test_client
 
 
 def _listed(client: Any, story_id: int) -> dict[str, Any]:

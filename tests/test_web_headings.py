@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from newsprism.config import Settings
-from newsprism.store.database import Database
-from webdata import Newsroom, seed_newsroom, web_client
+from webdata import Newsroom
 
 HEADING = re.compile(r"<h([1-6])\b")
-
-
-@pytest.fixture
-def room(db: Database, settings: Settings) -> Newsroom:
-    return seed_newsroom(db, settings)
-
-
-@pytest.fixture
-def client(db: Database, settings: Settings, room: Newsroom) -> Iterator[Any]:
-    with web_client(db, settings) as test_client:
-        yield test_client
 
 
 def skipped_levels(html: str) -> list[str]:

@@ -11,7 +11,7 @@ from newsprism.config import Settings
 from newsprism.store.database import Database
 from newsprism.store.schema import stories
 from newsprism.timeutil import utcnow
-from webdata import HOSTILE_TITLE, Newsroom, csrf_token, register, seed_newsroom, web_client
+from webdata import HOSTILE_TITLE, Newsroom, csrf_token, register
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTRACT_LIST_KEYS = {
@@ -26,17 +26,6 @@ CONTRACT_LIST_KEYS = {
     "first_published",
     "last_updated",
 }
-
-
-@pytest.fixture
-def room(db: Database, settings: Settings) -> Newsroom:
-    return seed_newsroom(db, settings)
-
-
-@pytest.fixture
-def client(db: Database, settings: Settings, room: Newsroom):  # type: ignore[no-untyped-def]
-    with web_client(db, settings) as test_client:
-        yield test_client
 
 
 def test_story_page_shows_summary_citations_coverage_and_articles(client, room: Newsroom) -> None:

@@ -8,24 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from newsprism.config import Settings
 from newsprism.store.database import Database
 from newsprism.store.schema import stories
 from newsprism.timeutil import utcnow
 from newsprism.web.routes import stories as story_routes
 from newsprism.web.security import CSRF_COOKIE, SECURITY_HEADERS, SESSION_COOKIE
-from webdata import Newsroom, register, seed_newsroom, web_client
-
-
-@pytest.fixture
-def room(db: Database, settings: Settings) -> Newsroom:
-    return seed_newsroom(db, settings)
-
-
-@pytest.fixture
-def client(db: Database, settings: Settings, room: Newsroom):  # type: ignore[no-untyped-def]
-    with web_client(db, settings) as test_client:
-        yield test_client
+from webdata import Newsroom, register
 
 
 def route_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
