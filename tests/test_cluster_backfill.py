@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -128,14 +129,9 @@ def test_after_a_backfill_new_articles_join_the_recent_stories_again(
     assert partition[added.added_ids[0]] == partition[recent_ids[0]]
 
 
-def test_a_long_backlog_is_merged_window_by_window(
-    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Joining switched off, as a too-strict model would: only the merge pass can make the
-    # events whole. Windows of four articles and eviction after every article: by the end of
-    # the backlog the early stories are forgotten, so they must be merged between windows.
-    from dataclasses import replace
-
+def _no_joins_in_windows_of_three(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Joining switched off, as a too-strict model would (only the merge pass can make an event
+    whole), and a backlog read in windows of three articles."""
     from newsprism.cluster import service
     from newsprism.cluster.model import default_model
 
@@ -143,6 +139,14 @@ def test_a_long_backlog_is_merged_window_by_window(
     monkeypatch.setattr(service, "default_model", lambda: strict)
     monkeypatch.setattr(service, "BATCH", 3)
     monkeypatch.setattr(service, "WINDOW_BATCHES", 1)
+
+
+def test_a_long_backlog_is_merged_window_by_window(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Eviction after every article: by the end of the backlog the early stories are
+    # forgotten, so they must be merged between windows.
+    _no_joins_in_windows_of_three(monkeypatch)
     monkeypatch.setattr(engine, "EVICT_EVERY", 1)
     old, names = _old_drafts()
     later = [
@@ -161,15 +165,7 @@ def test_a_long_backlog_is_merged_window_by_window(
 def test_without_merging_a_backlog_keeps_its_split_stories(
     db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dataclasses import replace
-
-    from newsprism.cluster import service
-    from newsprism.cluster.model import default_model
-
-    strict = replace(default_model(), join_threshold=1.01)
-    monkeypatch.setattr(service, "default_model", lambda: strict)
-    monkeypatch.setattr(service, "BATCH", 3)
-    monkeypatch.setattr(service, "WINDOW_BATCHES", 1)
+    _no_joins_in_windows_of_three(monkeypatch)
     old, _names = _old_drafts()
     added = add_articles(db, old, settings)
 
