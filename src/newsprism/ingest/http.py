@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from itertools import chain
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
@@ -574,17 +575,11 @@ class _Decoder:
                 yield data
             return
         layer = self._layers[index]
-        for piece in _chain(layer.feed(data), layer.finish() if final else None):
+        # Generators: finish() starts only once feed() is exhausted, and may drain what it left.
+        for piece in chain(layer.feed(data), layer.finish() if final else ()):
             self._sizes[index] += len(piece)
             if index < len(self._layers) - 1 and self._sizes[index] > self._inner_limit:
                 raise _Stop(f"response too large: more than the {self._max_bytes:,}-byte limit")
             yield from self._push(index + 1, piece, final=False)
         if final:
             yield from self._push(index + 1, b"", final=True)
-
-
-def _chain(first: Iterator[bytes], second: Iterator[bytes] | None) -> Iterator[bytes]:
-    # finish() is called only once feed() is exhausted: it may drain what feed() left.
-    yield from first
-    if second is not None:
-        yield from second
