@@ -133,3 +133,8 @@ class OutletProfile:
         # Halves round up, all alike: round() sends 2.5 down to "Mixed" but 3.5 up to "High".
         step = math.floor(self.factuality_score + 0.5)
         return FACTUALITY_LABELS[max(0, min(5, step))]
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """ "1 article", "3 articles", "2 stories": a number with its noun in agreement."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"

@@ -12,12 +12,9 @@ from newsprism.analyze.views import list_stories, story_detail
 from newsprism.cli.common import app_context, db_option, emit_json, json_option
 from newsprism.cli.common import terminal_text as escape
 from newsprism.errors import InputError
+from newsprism.models import counted
 
 SIDE_STYLE = {"left": "blue", "center": "magenta", "right": "red", "unrated": "dim"}
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _bias_line(bias: dict[str, int]) -> str:
@@ -70,8 +67,8 @@ def _print_story(detail: dict[str, Any]) -> None:
     if detail.get("requested_id"):
         console.print(f"[dim]story {detail['requested_id']} was merged into this one[/]")
     console.print(
-        f"{_count(coverage['articles'], 'article')} from {_count(coverage['outlets'], 'outlet')}"
-        f" · {coverage['independent_reports']} independent, {_count(coverage['reposts'], 'repost')}"
+        f"{counted(coverage['articles'], 'article')} from {counted(coverage['outlets'], 'outlet')}"
+        f" · {coverage['independent_reports']} independent, {counted(coverage['reposts'], 'repost')}"
         " · "
         f"first {coverage['first_published']} · last {coverage['last_updated']}"
     )

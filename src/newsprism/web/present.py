@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from newsprism.domains import is_web_address
-from newsprism.models import FACTUALITY_LABELS, OWNERSHIP_CATEGORIES
+from newsprism.models import FACTUALITY_LABELS, OWNERSHIP_CATEGORIES, counted
 from newsprism.timeutil import as_utc, utcnow
 
 SIDES = ("left", "center", "right")
@@ -255,9 +255,8 @@ def timeline_svg(points: list[tuple[datetime, str]], label: str = "Articles over
         f'<svg class="timeline" viewBox="0 0 {_TL_WIDTH} {_TL_HEIGHT}" role="img" '
         f'aria-labelledby="tl-title tl-desc" preserveAspectRatio="xMidYMid meet">',
         f'<title id="tl-title">{escape(label)}</title>',
-        f'<desc id="tl-desc">{len(points)} article{"s" if len(points) != 1 else ""}, one bar '
-        f"per {bin_h} hour"
-        f"{'s' if bin_h != 1 else ''}, stacked by side: left, center, right, unrated.</desc>",
+        f'<desc id="tl-desc">{counted(len(points), "article")}, one bar per '
+        f"{counted(bin_h, 'hour')}, stacked by side: left, center, right, unrated.</desc>",
     ]
     for tick in sorted({0, tallest // 2, tallest}):
         y = _TL_TOP + plot_h - plot_h * tick / tallest

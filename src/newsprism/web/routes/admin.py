@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from newsprism.errors import NewsprismError
+from newsprism.models import counted
 from newsprism.web.context import check_csrf, render, require_admin, web_state
 from newsprism.web.page_cache import Memo
 
@@ -23,10 +24,6 @@ def _page(request: Request, **context: Any) -> Response:
 
     base = {"message": None, "error": None, "url": "", "outlet": "", "providers": PROVIDERS}
     return render(request, "admin.html", {**base, **context}, status_code=status)
-
-
-def _count(number: int, noun: str, plural: str | None = None) -> str:
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 @router.get("/admin")
@@ -56,7 +53,7 @@ def add_source_form(
     return _page(
         request,
         message=f"{verb} feed {added.feed_url}{found} for {added.outlet_domain}: "
-        f"{_count(added.entries, 'entry', 'entries')} now.",
+        f"{counted(added.entries, 'entry', 'entries')} now.",
     )
 
 
@@ -115,12 +112,12 @@ def import_ratings_form(
     state.page_cache.clear()
     state.memo = Memo()
     message = (
-        f"{provider}: {_count(report.rows, 'row')}, {report.matched} matched, "
+        f"{provider}: {counted(report.rows, 'row')}, {report.matched} matched, "
         f"{report.ambiguous} ambiguous, {report.unknown} unknown; {report.stored} stored."
     )
     if marked:
         message += (
-            f" {_count(marked, 'story', 'stories')} will be analysed again at the next polling "
+            f" {counted(marked, 'story', 'stories')} will be analysed again at the next polling "
             "cycle (newsprism run or poll); story listings show the new ratings from then on."
         )
     return _page(request, message=message)

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from newsprism.models import counted
 from newsprism.web.atom import ATOM_MEDIA_TYPE, Entry, atom_document
 from newsprism.web.context import web_state
 from newsprism.web.present import parse_time, rated_total, web_link
@@ -23,15 +24,11 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def _coverage_line(item: dict[str, Any]) -> str:
     bias = item.get("bias") or {}
     line = (
-        f"{_count(item.get('articles', 0), 'article')} from "
-        f"{_count(item.get('outlets', 0), 'outlet')}. "
+        f"{counted(item.get('articles', 0), 'article')} from "
+        f"{counted(item.get('outlets', 0), 'outlet')}. "
         f"Left {bias.get('left', 0)}, center {bias.get('center', 0)}, "
         f"right {bias.get('right', 0)}"
     )
