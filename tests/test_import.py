@@ -430,3 +430,21 @@ def test_an_overlong_title_is_cut_with_a_note(
         title, note = conn.execute(select(articles.c.title, articles.c.extraction_note)).one()
     assert len(title) == 1000 and title.endswith("…")
     assert "overlong title cut" in note
+
+
+@pytest.mark.parametrize(
+    ("host", "named"),
+    [
+        ("outlet.com", True),
+        ("127.0.0.1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("javascript", False),
+        ("fox news", False),
+        ("xn--.com", False),
+    ],
+)
+def test_host_names_an_outlet_may_have(host: str, named: bool) -> None:
+    from newsprism.domains import is_host_name
+
+    assert is_host_name(host) is named

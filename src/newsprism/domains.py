@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -59,3 +60,15 @@ def registrable_domain(url_or_host: str) -> str:
     if not host:
         return ""
     return _registrable(host)
+
+
+def is_host_name(host: str) -> bool:
+    """Whether ``host`` names a host a feed can be on: a domain name, an IP address or
+    "localhost" (loopback sites, when private networks are allowed)."""
+    if is_domain_name(host) or host == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True

@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from newsprism.config import Settings
-from newsprism.domains import is_domain_name, is_web_address, registrable_domain
+from newsprism.domains import is_host_name, is_web_address, registrable_domain
 from newsprism.ingest.canonical import (
     InvalidURL,
     article_key,
@@ -110,21 +109,11 @@ def _outlet_domain(given: str | None, canonical: str) -> tuple[str, str | None]:
         # "javascript:…", "mailto:…" and "data:…" name no host; "example.com:8080" does.
         usable = not colon or rest.split("/", 1)[0].isdigit()
     domain = registrable_domain(candidate) if usable else ""
-    if domain and (is_domain_name(domain) or _is_address(domain)):
+    if domain and is_host_name(domain):
         return domain, None
     return registrable_domain(
         canonical
     ), f"outlet {given[:80]!r} is no web address or host; the article's own site used"
-
-
-def _is_address(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def _sanitize_summary(summary: str | None) -> str | None:
