@@ -130,13 +130,15 @@ def _index(
     index = _INDEXES.get(key)
     with db.read() as conn:
         current = generation(conn)
-        latest = latest_story_time(conn)
+        fresh = index is None or index.generation != current
+        # Only a new index for the merge pass starts from the newest story.
+        latest = latest_story_time(conn) if fresh and span is None else None
     # Read first, load after: a change committed in between only makes the next call rebuild.
-    if index is None or index.generation != current:
+    if index is None or fresh:
         index = _INDEXES[key] = _Index(
             current, _new_clusterer(settings, model), default_idf(), _encoder(settings)
         )
-        if span is None and latest is not None:
+        if latest is not None:
             _cover(db, index, (latest - window, latest), settings, model)
     if span is not None:
         _cover(db, index, (span[0] - window, span[1] + window), settings, model)
