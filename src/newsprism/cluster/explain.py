@@ -40,7 +40,8 @@ def joined(doc: ArticleDoc, decision: Decision, model: ClusterModel) -> dict[str
         "decision": "joined",
         "score": _r(best.probability),
         "shared": shared_entity_names(doc, best.story),
-        "title_similarity": _r(row["title_centroid"]),
+        # The plain cosine; the model's title features cap it at what the titles can tell.
+        "title_similarity": _r(best.story.title.cosine(doc.title)),
         "text_similarity": _r(row["body_centroid"]),
     }
     if "dense_centroid" in row:

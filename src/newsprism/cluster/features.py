@@ -3,6 +3,13 @@
 The learned model weighs these; the explanation shows the strongest of them. Every feature is a
 bounded number computed in O(article terms × members kept), so the cost per comparison does not
 grow with the story or with history.
+
+Title similarities count only as far as the titles can tell events apart. Identical titles such
+as "Live updates" or "Morning briefing" name a format, not an event: a title similarity is capped
+at the informativeness of the titles compared (their IDF mass, ``ArticleDoc.title_weight``), and
+an outlet's titles are no evidence for its own other articles, since an outlet reuses its formats
+(a daily newsletter, a live blog) for unrelated events. Capping rather than scaling changes a
+similarity only where it exceeds what the titles can tell.
 """
 
 from __future__ import annotations
@@ -56,19 +63,24 @@ MERGE_FEATURES = (
 SCORED_CANDIDATES = 6
 # Latest members compared one by one for the nearest-article features.
 NEAREST_MEMBERS = 8
+# What the margins measure a candidate against when it is the only one: about what the best
+# other candidate reaches for the training split's true stories (median body and title cosine
+# 0.16). Against 0.0, a lone story's margins would repeat its raw cosines, and an unrelated story
+# that happens to be the only one sharing a word would look clearly ahead.
+LONE_RIVAL = 0.15
 
 
 def candidate_rows(
     doc: ArticleDoc, stories: list[StoryState]
 ) -> list[tuple[StoryState, list[float]]]:
     """Feature rows (in FEATURES order) for the most similar of ``stories``, best first."""
-    quick = [(s.body.cosine(doc.body), s.title.cosine(doc.title)) for s in stories]
+    quick = [(s.body.cosine(doc.body), title_similarity(doc, s)) for s in stories]
     order = sorted(range(len(stories)), key=lambda i: (-quick[i][0], stories[i].story_id))
     out = []
     for i in order[:SCORED_CANDIDATES]:
         body_cos, title_cos = quick[i]
-        best_body = max((q[0] for j, q in enumerate(quick) if j != i), default=0.0)
-        best_title = max((q[1] for j, q in enumerate(quick) if j != i), default=0.0)
+        best_body = max((q[0] for j, q in enumerate(quick) if j != i), default=LONE_RIVAL)
+        best_title = max((q[1] for j, q in enumerate(quick) if j != i), default=LONE_RIVAL)
         # The lead over the best other candidate: an article about Tuesday's vote resembles
         # every vote story a little; what singles out its story is being clearly closer to it.
         row = pair_features(doc, stories[i], body_cos, title_cos)
@@ -79,12 +91,37 @@ def candidate_rows(
     return out
 
 
+def title_similarity(doc: ArticleDoc, story: StoryState) -> float:
+    """Cosine of the article's title to the story's titles, at most the title weight of either
+    side, times the share of the story's articles from other outlets (excluding the article's
+    own outlet exactly would need a title sum per outlet; the share costs O(1) and is exact for
+    a story all from that outlet)."""
+    cosine = story.title.cosine(doc.title)
+    if cosine <= 0.0:
+        return 0.0
+    return min(cosine, doc.title_weight, story.title_weight) * _other_outlets(doc, story)
+
+
+def _other_outlets(doc: ArticleDoc, story: StoryState) -> float:
+    if doc.outlet_id is None or not story.size:
+        return 1.0
+    return 1.0 - story.outlets[doc.outlet_id] / story.size
+
+
 def pair_features(
     doc: ArticleDoc, story: StoryState, body_cos: float, title_cos: float
 ) -> list[float]:
+    """The PAIR_FEATURES row; ``title_cos`` is ``title_similarity(doc, story)``."""
     members = list(story.members)[-NEAREST_MEMBERS:]
     body_sims = [dot(doc.body, m.body) for m in members]
-    title_sims = [dot(doc.title, m.title) for m in members]
+    # As in title_similarity: capped by both titles' weight, none from the article's own outlet.
+    outlet, title, cap = doc.outlet_id, doc.title, doc.title_weight
+    title_sims = [
+        0.0
+        if outlet is not None and m.outlet_id == outlet
+        else min(dot(title, m.title), cap, m.title_weight)
+        for m in members
+    ]
     shared = [k for k in doc.entities if k in story.entities]
     doc_weight = sum(doc.entities.values())
     shared_weight = sum(doc.entities[k] for k in shared)
@@ -96,8 +133,9 @@ def pair_features(
         max(title_sims, default=0.0),
         story.lede.cosine(doc.lede),
         # Headlines and ledes word one event differently; across them framing matters less.
-        story.body.cosine(doc.title),
-        story.title.cosine(doc.body),
+        # (Bodies include their titles, so a format title is capped here too.)
+        min(story.body.cosine(doc.title), doc.title_weight),
+        min(story.title.cosine(doc.body), story.title_weight),
         body_cos,
         max(body_sims, default=0.0),
         sum(body_sims) / len(body_sims) if body_sims else 0.0,
